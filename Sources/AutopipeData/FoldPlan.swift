@@ -68,21 +68,28 @@ public struct TrainTestSplit: Codable, Sendable, Hashable {
         let n = targets.count
         var test: [Int] = []
         guard testSize > 0 else { return TrainTestSplit(train: Array(0..<n), test: []) }
+        // As scikit-learn: ceil(n * testSize) rows held out, shared among classes by largest remainder.
+        let total = min(max(Int((Double(n) * testSize).rounded(.up)), 1), n - 1)
         switch targets {
         case .classes(let labels, let classCount):
             var byClass = [[Int]](repeating: [], count: classCount)
             for (r, label) in labels.enumerated() { byClass[label].append(r) }
-            for var rows in byClass where !rows.isEmpty {
+            let exact = byClass.map { Double($0.count) * Double(total) / Double(n) }
+            var take = exact.map { Int($0.rounded(.down)) }
+            let order = (0..<classCount).sorted { (exact[$0] - Double(take[$0]), -$0) > (exact[$1] - Double(take[$1]), -$1) }
+            var remaining = total - take.reduce(0, +)
+            for c in order where remaining > 0 && take[c] < byClass[c].count - 1 {
+                take[c] += 1
+                remaining -= 1
+            }
+            for (c, var rows) in byClass.enumerated() where !rows.isEmpty {
                 rng.shuffle(&rows)
-                var take = Int((Double(rows.count) * testSize).rounded())
-                take = min(max(take, rows.count >= 2 ? 1 : 0), rows.count - 1)
-                test.append(contentsOf: rows.prefix(take))
+                test.append(contentsOf: rows.prefix(min(take[c], rows.count - 1)))
             }
         case .values:
             var rows = Array(0..<n)
             rng.shuffle(&rows)
-            let take = min(max(Int((Double(n) * testSize).rounded()), 1), n - 1)
-            test.append(contentsOf: rows.prefix(take))
+            test.append(contentsOf: rows.prefix(total))
         }
         test.sort()
         var inTest = [Bool](repeating: false, count: n)

@@ -1,0 +1,63 @@
+# autopipe: build, test, demo, install and benchmarks.
+# `make demo` and `make test` work on a fresh Debian machine with the Swift toolchain: they install the system
+# packages they need (with apt-get when run as root; otherwise they print the exact command).
+
+SWIFT        ?= swift
+PREFIX       ?= /usr/local
+PYTHON       ?= python3
+APT_PACKAGES := libcsv-dev libopenblas-dev
+RELEASE_BIN  := .build/release/autopipe
+TEST_FLAGS   := -c release -Xswiftc -enable-testing
+
+.PHONY: all deps build release demo test install uninstall clean fixtures bench bench-operators \
+        bench-search bench-cluster bench-predict python-deps
+
+all: build
+
+## System packages (libcsv for CSV parsing, OpenBLAS for linear algebra).
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "Installing:$$missing"; \
+	    (apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else \
+	    echo "autopipe needs these Debian packages:$$missing"; \
+	    echo "Install them with:  sudo apt-get install -y$$missing"; exit 1; \
+	  fi; \
+	fi
+
+## Python packages some tests and benchmarks compare against (scikit-learn, pandas), from PyPI.
+python-deps:
+	@$(PYTHON) -m pip install -q -r scripts/requirements.txt
+
+build: deps
+	$(SWIFT) build -c release --product autopipe
+
+release: build
+
+demo: build
+	@echo "== autopipe search on the bundled iris dataset =="
+	$(RELEASE_BIN) search datasets/iris.csv --target species --generations 5 --population-size 20 --seed 1 --output demo-best.json
+	@echo
+	@echo "== and on penguins (string columns, missing values) =="
+	$(RELEASE_BIN) search datasets/penguins.csv --target species --generations 3 --population-size 16 --seed 1 --output demo-penguins.json
+
+test: deps python-deps
+	$(SWIFT) build $(TEST_FLAGS)
+	$(SWIFT) test $(TEST_FLAGS)
+
+install: build
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(RELEASE_BIN) $(DESTDIR)$(PREFIX)/bin/autopipe
+	install -m 644 man/autopipe.1 $(DESTDIR)$(PREFIX)/share/man/man1/autopipe.1
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/autopipe $(DESTDIR)$(PREFIX)/share/man/man1/autopipe.1
+
+## Regenerates the scikit-learn fixtures the operator tests read (pinned versions, from PyPI).
+fixtures: python-deps
+	$(PYTHON) scripts/fixtures/make_fixtures.py
+
+clean:
+	rm -rf .build demo-best.json demo-penguins.json

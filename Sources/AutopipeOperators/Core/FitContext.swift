@@ -1,0 +1,67 @@
+import AutopipeData
+import Synchronization
+
+/// Lets a caller stop a fit: by cancelling it, or by a deadline. Iterative fits call `check()` once per
+/// iteration (boosting round, tree node batch, epoch, coordinate-descent sweep); it costs one clock read.
+public final class CancellationToken: Sendable {
+    private let cancelledFlag = Atomic<Bool>(false)
+    public let deadline: ContinuousClock.Instant?
+    /// The limit in seconds, for the error message.
+    public let limitSeconds: Double?
+    /// A token whose cancellation or deadline also stops this one (the search's, above an evaluation's).
+    public let parent: CancellationToken?
+
+    public init(deadline: ContinuousClock.Instant? = nil, limitSeconds: Double? = nil,
+                parent: CancellationToken? = nil) {
+        self.deadline = deadline
+        self.limitSeconds = limitSeconds
+        self.parent = parent
+    }
+
+    /// A token that expires `seconds` from now (or earlier, when `parent` stops).
+    public convenience init(timeLimit seconds: Double, parent: CancellationToken? = nil) {
+        self.init(deadline: .now + .nanoseconds(Int64(min(seconds, 1e9) * 1e9)), limitSeconds: seconds, parent: parent)
+    }
+
+    public static let none = CancellationToken()
+
+    public func cancel() { cancelledFlag.store(true, ordering: .relaxed) }
+
+    public var isCancelled: Bool { cancelledFlag.load(ordering: .relaxed) || (parent?.isCancelled ?? false) }
+
+    public var isExpired: Bool {
+        if let deadline, ContinuousClock.now >= deadline { return true }
+        return parent?.isExpired ?? false
+    }
+
+    /// Throws `.cancelled` or `.timedOut` when the fit must stop.
+    @inline(__always)
+    public func check() throws(OperatorError) {
+        if cancelledFlag.load(ordering: .relaxed) { throw .cancelled }
+        if let deadline, ContinuousClock.now >= deadline { throw .timedOut(seconds: limitSeconds ?? 0) }
+        if let parent { try parent.check() }
+    }
+}
+
+/// What a fit needs besides the data: its random seed (`random_state`) and its cancellation token.
+public struct FitContext: Sendable {
+    /// This step's seed: derived from the search seed, the pipeline's identity and the step's position.
+    public var seed: UInt64
+    public var cancellation: CancellationToken
+
+    public init(seed: UInt64 = 0, cancellation: CancellationToken = .none) {
+        self.seed = seed
+        self.cancellation = cancellation
+    }
+
+    /// A fresh generator for this fit.
+    public func generator() -> SeededGenerator { SeededGenerator(seed: seed) }
+
+    /// A context for a sub-fit (an inner model, a tree of an ensemble), with its own seed.
+    public func child(_ index: Int) -> FitContext {
+        FitContext(seed: StableHash.combine(seed, UInt64(index) &+ 0x5EED), cancellation: cancellation)
+    }
+
+    @inline(__always)
+    public func check() throws(OperatorError) { try cancellation.check() }
+}

@@ -1,0 +1,4 @@
+/// The Boosting family's registered operators.
+public enum BoostingFamily {
+    public static let entries: [OperatorEntry] = []
+}

@@ -1,0 +1,4 @@
+/// The Decomposition family's registered operators.
+public enum DecompositionFamily {
+    public static let entries: [OperatorEntry] = []
+}

@@ -1,0 +1,6 @@
+/// The NaiveBayes family's registered operators.
+public enum NaiveBayesFamily {
+    public static let entries: [OperatorEntry] = [
+        OperatorEntry(GaussianNB.self),
+    ]
+}

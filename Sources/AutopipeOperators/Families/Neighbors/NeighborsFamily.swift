@@ -1,0 +1,4 @@
+/// The Neighbors family's registered operators.
+public enum NeighborsFamily {
+    public static let entries: [OperatorEntry] = []
+}

@@ -1,0 +1,4 @@
+/// The Neural family's registered operators.
+public enum NeuralFamily {
+    public static let entries: [OperatorEntry] = []
+}

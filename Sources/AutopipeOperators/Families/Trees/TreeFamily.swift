@@ -1,0 +1,4 @@
+/// The Trees family's registered operators.
+public enum TreeFamily {
+    public static let entries: [OperatorEntry] = []
+}

@@ -1,0 +1,66 @@
+import AutopipeData
+import COpenBLAS
+
+/// Thin wrappers over OpenBLAS (CBLAS and LAPACK). OpenBLAS runs single-threaded: autopipe parallelises across
+/// evaluations, and one thread keeps results identical whatever the machine.
+public enum BLAS {
+    private static let singleThreaded: Bool = {
+        openblas_set_num_threads(1)
+        return true
+    }()
+
+    @inline(__always) static func ensureConfigured() { _ = singleThreaded }
+
+    /// C = alpha * op(A) * op(B) + beta * C for row-major matrices.
+    public static func gemm(_ a: Matrix, transposeA: Bool = false, _ b: Matrix, transposeB: Bool = false,
+                            alpha: Double = 1) -> Matrix {
+        ensureConfigured()
+        let m = transposeA ? a.columns : a.rows
+        let k = transposeA ? a.rows : a.columns
+        let n = transposeB ? b.rows : b.columns
+        precondition(k == (transposeB ? b.columns : b.rows), "gemm: inner dimensions differ")
+        var c = [Double](repeating: 0, count: m * n)
+        if m == 0 || n == 0 || k == 0 { return Matrix(rows: m, columns: n, values: c) }
+        a.values.withUnsafeBufferPointer { pa in
+            b.values.withUnsafeBufferPointer { pb in
+                c.withUnsafeMutableBufferPointer { pc in
+                    cblas_dgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans,
+                                transposeB ? CblasTrans : CblasNoTrans, Int32(m), Int32(n), Int32(k), alpha,
+                                pa.baseAddress, Int32(a.columns), pb.baseAddress, Int32(b.columns), 0,
+                                pc.baseAddress, Int32(n))
+                }
+            }
+        }
+        return Matrix(rows: m, columns: n, values: c)
+    }
+
+    /// Eigen-decomposition of a symmetric matrix (LAPACK dsyevd): eigenvalues ascending and the eigenvectors as
+    /// the columns of a row-major matrix.
+    public static func symmetricEigen(_ a: Matrix) throws -> (values: [Double], vectors: Matrix) {
+        ensureConfigured()
+        precondition(a.rows == a.columns, "symmetricEigen needs a square matrix")
+        var n = Int32(a.rows)
+        // LAPACK is column-major; a symmetric matrix is its own transpose.
+        var work = a.values
+        var w = [Double](repeating: 0, count: a.rows)
+        var jobz = CChar(UInt8(ascii: "V")), uplo = CChar(UInt8(ascii: "U"))
+        var lda = max(n, 1), info: Int32 = 0
+        var lwork: Int32 = -1, liwork: Int32 = -1
+        var workSize = 0.0
+        var iworkSize: Int32 = 0
+        dsyevd_(&jobz, &uplo, &n, &work, &lda, &w, &workSize, &lwork, &iworkSize, &liwork, &info)
+        lwork = Int32(workSize)
+        liwork = iworkSize
+        var scratch = [Double](repeating: 0, count: Int(max(lwork, 1)))
+        var iscratch = [Int32](repeating: 0, count: Int(max(liwork, 1)))
+        dsyevd_(&jobz, &uplo, &n, &work, &lda, &w, &scratch, &lwork, &iscratch, &liwork, &info)
+        if info != 0 {
+            throw OperatorError.notConverged(operator: "eigendecomposition", detail: "LAPACK dsyevd info \(info)")
+        }
+        // `work` now holds eigenvectors column-major: vector j is work[j*n ..< (j+1)*n]; transpose to row-major.
+        let size = a.rows
+        var vectors = Matrix(rows: size, columns: size)
+        for j in 0..<size { for i in 0..<size { vectors[i, j] = work[j * size + i] } }
+        return (w, vectors)
+    }
+}
