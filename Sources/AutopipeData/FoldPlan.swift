@@ -76,7 +76,10 @@ public struct TrainTestSplit: Codable, Sendable, Hashable {
             for (r, label) in labels.enumerated() { byClass[label].append(r) }
             let exact = byClass.map { Double($0.count) * Double(total) / Double(n) }
             var take = exact.map { Int($0.rounded(.down)) }
-            let order = (0..<classCount).sorted { (exact[$0] - Double(take[$0]), -$0) > (exact[$1] - Double(take[$1]), -$1) }
+            let remainder: [Double] = (0..<classCount).map { exact[$0] - Double(take[$0]) }
+            let order = (0..<classCount).sorted { a, b in
+                remainder[a] != remainder[b] ? remainder[a] > remainder[b] : a < b
+            }
             var remaining = total - take.reduce(0, +)
             for c in order where remaining > 0 && take[c] < byClass[c].count - 1 {
                 take[c] += 1
