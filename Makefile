@@ -9,7 +9,7 @@ APT_PACKAGES := libcsv-dev libopenblas-dev
 RELEASE_BIN  := .build/release/autopipe
 TEST_FLAGS   := -c release -Xswiftc -enable-testing
 
-.PHONY: all deps build release demo test install uninstall clean fixtures bench bench-operators \
+.PHONY: all deps build release demo test install uninstall clean fixtures bench bench-tools bench-operators \
         bench-search bench-cluster bench-predict python-deps
 
 all: build
@@ -61,3 +61,10 @@ fixtures: python-deps
 
 clean:
 	rm -rf .build demo-best.json demo-penguins.json
+
+## Benchmarks (release builds; the Python peers are installed from PyPI and run in the same run).
+bench-tools: deps
+	$(SWIFT) build -c release --product autopipe-bench
+
+bench-operators: bench-tools python-deps
+	$(PYTHON) scripts/bench/bench_operators.py

@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "autopipe", targets: ["autopipe"]),
+        .executable(name: "autopipe-bench", targets: ["AutopipeBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -49,13 +50,26 @@ let package = Package(
             ],
             swiftSettings: optimize
         ),
-        .testTarget(name: "AutopipeDataTests", dependencies: ["AutopipeData"]),
+        .target(
+            name: "AutopipeTestSupport",
+            dependencies: ["AutopipeData", "AutopipeOperators"],
+            path: "Tests/AutopipeTestSupport"
+        ),
+        .executableTarget(
+            name: "AutopipeBench",
+            dependencies: ["AutopipeData", "AutopipeOperators", "AutopipeSearch"],
+            swiftSettings: optimize
+        ),
+        .testTarget(name: "AutopipeDataTests", dependencies: ["AutopipeData", "AutopipeTestSupport"]),
         .testTarget(
             name: "AutopipeOperatorsTests",
-            dependencies: ["AutopipeData", "AutopipeOperators"],
-            resources: [.copy("Fixtures")]
+            dependencies: ["AutopipeData", "AutopipeOperators", "AutopipeTestSupport"],
+            exclude: ["Fixtures"]
         ),
-        .testTarget(name: "AutopipeSearchTests", dependencies: ["AutopipeData", "AutopipeOperators", "AutopipeSearch"]),
-        .testTarget(name: "CLITests", dependencies: ["autopipe"]),
+        .testTarget(
+            name: "AutopipeSearchTests",
+            dependencies: ["AutopipeData", "AutopipeOperators", "AutopipeSearch", "AutopipeTestSupport"]
+        ),
+        .testTarget(name: "CLITests", dependencies: ["autopipe", "AutopipeTestSupport"]),
     ]
 )

@@ -14,10 +14,18 @@ public struct AnyOperator: Sendable {
     public var parameters: Parameters { base.parameters }
     public var acceptsMissingValues: Bool { type(of: base).acceptsMissingValues }
 
+    /// NaN is allowed only where the operator handles it; infinity never is.
+    static func checkValues(_ x: Matrix, acceptsMissing: Bool, operator name: String) throws {
+        if x.allFinite { return }
+        if !acceptsMissing || x.values.contains(where: { $0.isInfinite }) {
+            throw OperatorError.nonFiniteInput(operator: name)
+        }
+    }
+
     /// Fits on `x` and `y`. Classifiers need class targets and regressors real ones.
     public func fit(_ x: Matrix, _ y: Targets, context: FitContext) throws -> AnyFitted {
         if x.rows == 0 || x.columns == 0 { throw OperatorError.emptyInput(operator: name) }
-        if !acceptsMissingValues && !x.allFinite { throw OperatorError.nonFiniteInput(operator: name) }
+        try AnyOperator.checkValues(x, acceptsMissing: acceptsMissingValues, operator: name)
         try context.check()
         switch base {
         case let transformer as any Transformer:
@@ -71,7 +79,7 @@ public struct AnyFitted: Sendable {
         if x.columns != inputColumns {
             throw OperatorError.wrongColumnCount(operator: name, expected: inputColumns, found: x.columns)
         }
-        if !acceptsMissingValues && !x.allFinite { throw OperatorError.nonFiniteInput(operator: name) }
+        try AnyOperator.checkValues(x, acceptsMissing: acceptsMissingValues, operator: name)
     }
 
     public func transform(_ x: Matrix) throws -> Matrix {

@@ -1,0 +1,171 @@
+#!/usr/bin/env python3
+"""make bench-operators: fit+predict time of every autopipe operator next to scikit-learn (n_jobs=1) on the same
+data in the same run, and the ratio (scikit-learn time / autopipe time; above 1 means autopipe is faster).
+
+Data: the bundled digits dataset, and generated 20,000 x 20 classification and regression datasets (written to
+bench-out/ as CSV so both sides read identical numbers). Parameters: autopipe's defaults (which are
+scikit-learn's), read from `autopipe-bench params`, passed to the scikit-learn class of the same name.
+"""
+import argparse
+import importlib
+import json
+import os
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pandas as pd
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+OUT = os.path.join(ROOT, "bench-out")
+BENCH = os.path.join(ROOT, ".build", "release", "autopipe-bench")
+
+# scikit-learn (or reference) implementation of each operator name.
+MODULES = {
+    "GaussianNB": "sklearn.naive_bayes", "BernoulliNB": "sklearn.naive_bayes", "MultinomialNB": "sklearn.naive_bayes",
+    "DecisionTreeClassifier": "sklearn.tree", "DecisionTreeRegressor": "sklearn.tree",
+    "ExtraTreesClassifier": "sklearn.ensemble", "ExtraTreesRegressor": "sklearn.ensemble",
+    "RandomForestClassifier": "sklearn.ensemble", "RandomForestRegressor": "sklearn.ensemble",
+    "GradientBoostingClassifier": "sklearn.ensemble", "GradientBoostingRegressor": "sklearn.ensemble",
+    "HistGradientBoostingClassifier": "sklearn.ensemble", "HistGradientBoostingRegressor": "sklearn.ensemble",
+    "AdaBoostRegressor": "sklearn.ensemble",
+    "KNeighborsClassifier": "sklearn.neighbors", "KNeighborsRegressor": "sklearn.neighbors",
+    "LinearSVC": "sklearn.svm", "LinearSVR": "sklearn.svm",
+    "LogisticRegression": "sklearn.linear_model", "SGDClassifier": "sklearn.linear_model",
+    "SGDRegressor": "sklearn.linear_model", "RidgeCV": "sklearn.linear_model", "ElasticNetCV": "sklearn.linear_model",
+    "LassoLarsCV": "sklearn.linear_model", "Ridge": "sklearn.linear_model",
+    "MLPClassifier": "sklearn.neural_network",
+    "Binarizer": "sklearn.preprocessing", "MaxAbsScaler": "sklearn.preprocessing", "MinMaxScaler": "sklearn.preprocessing",
+    "Normalizer": "sklearn.preprocessing", "RobustScaler": "sklearn.preprocessing", "StandardScaler": "sklearn.preprocessing",
+    "PolynomialFeatures": "sklearn.preprocessing", "OneHotEncoder": "sklearn.preprocessing",
+    "SimpleImputer": "sklearn.impute",
+    "FastICA": "sklearn.decomposition", "PCA": "sklearn.decomposition",
+    "FeatureAgglomeration": "sklearn.cluster", "Nystroem": "sklearn.kernel_approximation",
+    "RBFSampler": "sklearn.kernel_approximation",
+    "VarianceThreshold": "sklearn.feature_selection", "SelectPercentile": "sklearn.feature_selection",
+    "SelectFwe": "sklearn.feature_selection", "RFE": "sklearn.feature_selection",
+    "SelectFromModel": "sklearn.feature_selection",
+}
+
+
+def write_datasets():
+    os.makedirs(OUT, exist_ok=True)
+    from sklearn.datasets import make_classification, make_regression
+    paths = {}
+    path = os.path.join(OUT, "synthetic_clf_20000x20.csv")
+    if not os.path.exists(path):
+        X, y = make_classification(n_samples=20000, n_features=20, n_informative=10, n_classes=3, random_state=0)
+        frame = pd.DataFrame(X, columns=[f"x{i}" for i in range(20)])
+        frame["y"] = y
+        frame.to_csv(path, index=False)
+    paths["synthetic 20000x20 (classification)"] = path
+    path = os.path.join(OUT, "synthetic_reg_20000x20.csv")
+    if not os.path.exists(path):
+        X, y = make_regression(n_samples=20000, n_features=20, n_informative=10, noise=10, random_state=0)
+        frame = pd.DataFrame(X, columns=[f"x{i}" for i in range(20)])
+        frame["y"] = y
+        frame.to_csv(path, index=False)
+    paths["synthetic 20000x20 (regression)"] = path
+    return {"digits": os.path.join(ROOT, "datasets", "digits.csv"), **paths}
+
+
+def sklearn_estimator(name, role, params, task):
+    module = importlib.import_module(MODULES[name])
+    cls = getattr(module, name)
+    params = dict(params)
+    if name in ("RFE", "SelectFromModel"):
+        from sklearn.ensemble import ExtraTreesClassifier, ExtraTreesRegressor
+        inner = ExtraTreesClassifier if task == "classification" else ExtraTreesRegressor
+        params["estimator"] = inner(n_estimators=100, max_features=params.pop("max_features", 1.0), random_state=0)
+    if name == "SelectPercentile" or name == "SelectFwe":
+        from sklearn.feature_selection import f_classif, f_regression
+        params["score_func"] = f_classif if task == "classification" else f_regression
+    accepted = cls().get_params()
+    kwargs = {k: v for k, v in params.items() if k in accepted}
+    if "random_state" in accepted:
+        kwargs["random_state"] = 0
+    if "n_jobs" in accepted:
+        kwargs["n_jobs"] = 1
+    return cls(**kwargs)
+
+
+def time_sklearn(estimator, X, y, role, repeats):
+    best = None
+    for _ in range(repeats):
+        from sklearn.base import clone
+        model = clone(estimator)
+        t0 = time.perf_counter()
+        model.fit(X, y)
+        t1 = time.perf_counter()
+        if role in ("classifier",):
+            model.predict(X)
+            if hasattr(model, "predict_proba"):
+                model.predict_proba(X)
+        elif role == "regressor":
+            model.predict(X)
+        else:
+            model.transform(X)
+        t2 = time.perf_counter()
+        total = t2 - t0
+        if best is None or total < best[0]:
+            best = (total, t1 - t0, t2 - t1)
+    return best
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--operators", help="comma-separated operator names (default: all)")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--datasets", help="comma-separated dataset labels to run (default: all)")
+    args = parser.parse_args()
+    if not os.path.exists(BENCH):
+        sys.exit("build first: swift build -c release --product autopipe-bench")
+    import sklearn
+    params = {}
+    for line in subprocess.run([BENCH, "params"], check=True, capture_output=True, text=True).stdout.splitlines():
+        item = json.loads(line)
+        params[item["operator"]] = item
+    wanted = args.operators.split(",") if args.operators else list(params)
+    datasets = write_datasets()
+    if args.datasets:
+        datasets = {k: v for k, v in datasets.items() if any(d in k for d in args.datasets.split(","))}
+    print(f"scikit-learn {sklearn.__version__}, numpy {np.__version__}; best of {args.repeat}; "
+          f"ratio = scikit-learn time / autopipe time (>1: autopipe faster)")
+    for label, path in datasets.items():
+        frame = pd.read_csv(path)
+        X = frame.iloc[:, :-1].to_numpy(dtype=np.float64)
+        y = frame.iloc[:, -1].to_numpy()
+        task = "regression" if "regression" in label else "classification"
+        ours = {}
+        run = subprocess.run([BENCH, "operators", path, "--operators", ",".join(wanted), "--repeat",
+                              str(args.repeat)], capture_output=True, text=True)
+        for line in run.stdout.splitlines():
+            item = json.loads(line)
+            ours[item["operator"]] = item
+        print(f"\n== {label}: {X.shape[0]} x {X.shape[1]} ==")
+        print(f"{'operator':34} {'autopipe s':>11} {'sklearn s':>11} {'ratio':>8}")
+        for name in wanted:
+            if name not in ours:
+                continue
+            item = ours[name]
+            if "error" in item:
+                print(f"{name:34} error: {item['error']}")
+                continue
+            role = params[name]["role"]
+            if name not in MODULES:
+                print(f"{name:34} {item['total_seconds']:11.4f} {'(no peer)':>11}")
+                continue
+            try:
+                estimator = sklearn_estimator(name, role, params[name]["parameters"], task)
+                fit_y = y if task == "classification" or role != "classifier" else y
+                theirs = time_sklearn(estimator, X, fit_y, role, args.repeat)
+            except Exception as error:  # a peer that cannot run this configuration
+                print(f"{name:34} {item['total_seconds']:11.4f} sklearn error: {error}")
+                continue
+            ratio = theirs[0] / max(item["total_seconds"], 1e-9)
+            print(f"{name:34} {item['total_seconds']:11.4f} {theirs[0]:11.4f} {ratio:8.2f}")
+
+
+if __name__ == "__main__":
+    main()
