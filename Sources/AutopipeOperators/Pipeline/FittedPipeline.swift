@@ -122,6 +122,10 @@ extension FittedNode: Codable {
     enum CodingKeys: String, CodingKey { case fitted, input, union }
 
     public init(from decoder: Decoder) throws {
+        if let single = try? decoder.singleValueContainer(), (try? single.decode(String.self)) == "input" {
+            self = .input
+            return
+        }
         let container = try decoder.container(keyedBy: CodingKeys.self)
         if container.contains(.union) {
             let branches = try container.decode([FittedNode].self, forKey: .union)
@@ -140,6 +144,11 @@ extension FittedNode: Codable {
     }
 
     public func encode(to encoder: Encoder) throws {
+        if case .input = self {
+            var single = encoder.singleValueContainer()
+            try single.encode("input")
+            return
+        }
         var container = encoder.container(keyedBy: CodingKeys.self)
         switch self {
         case .input: break

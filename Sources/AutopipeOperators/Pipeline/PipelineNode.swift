@@ -19,7 +19,8 @@ public struct Step: Sendable, Hashable, Codable {
 /// branches (TPOT's `CombineDFs`, `make_union`). Search, cache, wire, checkpoints and export all share it.
 ///
 /// JSON: `{"operator": "LogisticRegression", "parameters": {...}, "input": <node>}`, where `input` is omitted
-/// when the step reads the data, and `{"union": [<node>, <node>]}` for a union.
+/// when the step reads the data, `{"union": [<node>, <node>]}` for a union, and the string `"input"` for the data
+/// itself where it must be spelled out (a union branch).
 public indirect enum PipelineNode: Sendable, Hashable {
     /// The input feature matrix.
     case input
@@ -69,6 +70,14 @@ extension PipelineNode: Codable {
     enum CodingKeys: String, CodingKey { case `operator`, parameters, input, union }
 
     public init(from decoder: Decoder) throws {
+        if let single = try? decoder.singleValueContainer(), let text = try? single.decode(String.self) {
+            guard text == "input" else {
+                throw DecodingError.dataCorruptedError(in: single,
+                    debugDescription: "a pipeline node is an object or the string \"input\", found \"\(text)\"")
+            }
+            self = .input
+            return
+        }
         let container = try decoder.container(keyedBy: CodingKeys.self)
         if container.contains(.union) {
             let branches = try container.decode([PipelineNode].self, forKey: .union)
@@ -86,6 +95,11 @@ extension PipelineNode: Codable {
     }
 
     public func encode(to encoder: Encoder) throws {
+        if case .input = self {
+            var single = encoder.singleValueContainer()
+            try single.encode("input")
+            return
+        }
         var container = encoder.container(keyedBy: CodingKeys.self)
         switch self {
         case .input:

@@ -46,6 +46,12 @@ public struct ResultDocument: Sendable, Codable {
         public var evaluationsPerSecond: Double
         public var jobs: Int
 
+        public init(seconds: Double, evaluationsPerSecond: Double, jobs: Int) {
+            self.seconds = seconds
+            self.evaluationsPerSecond = evaluationsPerSecond
+            self.jobs = jobs
+        }
+
         enum CodingKeys: String, CodingKey {
             case seconds, evaluationsPerSecond = "evaluations_per_second", jobs
         }

@@ -1,0 +1,6 @@
+import AutopipeData
+import AutopipeTestSupport
+
+enum AutopipeTestSupportShim {
+    static func iris() throws -> Dataset { try TestSupport.dataset("iris") }
+}
