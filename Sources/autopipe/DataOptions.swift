@@ -5,7 +5,7 @@ import Foundation
 /// Options shared by the subcommands that read a CSV.
 struct DataOptions: ParsableArguments {
     @Argument(help: "The CSV file (header row first).")
-    var path: String
+    var path: String = ""
 
     @Option(name: .long, help: "Target column (default: the last column).")
     var target: String?
@@ -22,9 +22,12 @@ struct DataOptions: ParsableArguments {
     struct Loaded {
         let dataset: Dataset
         let droppedRows: Int
+        /// The file as read (every column), for writing rows back out.
+        let table: Table
     }
 
     func load() throws -> Loaded {
+        if path.isEmpty { throw DataError.invalidOption("missing the CSV file argument.") }
         var csv = CSVOptions()
         if let delimiter { csv.delimiter = try CSVOptions.delimiter(from: delimiter) }
         var forcedTask: Task?
@@ -38,6 +41,6 @@ struct DataOptions: ParsableArguments {
         let ignored = ignoreColumns.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } } ?? []
         let dataset = try Dataset(table: table, options: DatasetOptions(target: target, task: forcedTask,
                                                                        ignoredColumns: ignored))
-        return Loaded(dataset: dataset, droppedRows: table.rowCount - dataset.rowCount)
+        return Loaded(dataset: dataset, droppedRows: table.rowCount - dataset.rowCount, table: table)
     }
 }
