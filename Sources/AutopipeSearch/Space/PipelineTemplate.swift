@@ -28,7 +28,7 @@ public struct PipelineTemplate: Sendable, Hashable, CustomStringConvertible {
     /// Parses `text` against `space` (already restricted to `task`): every slot must have an operator in the
     /// space and the last must be a learner of the task.
     public init(_ text: String, space: SearchSpace, task: Task) throws {
-        let words = text.split(separator: "-").map { String($0).trimmingCharacters(in: " ") }
+        let words = text.split(separator: "-", omittingEmptySubsequences: false).map { String($0).trimmingCharacters(in: " ") }
         guard !words.isEmpty, !words.contains(where: \.isEmpty) else { throw SearchConfigError.emptyTemplate }
         let learnerRole: OperatorRole = task == .classification ? .classifier : .regressor
         var slots: [Slot] = []
