@@ -68,3 +68,7 @@ bench-tools: deps
 
 bench-operators: bench-tools python-deps
 	$(PYTHON) scripts/bench/bench_operators.py
+
+## autopipe's search next to TPOT 0.12.2 (installed from PyPI into bench-out/tpot-venv) on the bundled datasets.
+bench-search: build
+	$(PYTHON) scripts/bench/bench_search.py

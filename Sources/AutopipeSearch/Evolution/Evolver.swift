@@ -110,8 +110,9 @@ public final class Evolver {
         while initial.count < settings.populationSize && attempts < settings.populationSize * 50 {
             attempts += 1
             guard let pipeline = canonical(generator.randomPipeline(&rng)) else { continue }
-            if seen.insert(pipeline.canonicalJSON).inserted || attempts > settings.populationSize * 20 {
-                initial.append(Candidate(pipeline: pipeline, parents: [], variation: .initial))
+            let candidate = Candidate(pipeline: pipeline, parents: [], variation: .initial)
+            if seen.insert(candidate.key).inserted || attempts > settings.populationSize * 20 {
+                initial.append(candidate)
             }
         }
         return initial
@@ -149,13 +150,14 @@ public final class Evolver {
                 child = parent.pipeline
                 from = [parent.id]
             }
+            var candidate = canonical(child).map { Candidate(pipeline: $0, parents: from, variation: variation) }
             var attempts = 0
-            while attempts < 20, canonical(child).map({ next.cached($0.canonicalJSON) != nil }) ?? true {
+            while attempts < 20, candidate.map({ next.cached($0.key) != nil }) ?? true {
                 child = generator.mutate(child, &next.rng)
-                variation = .mutation
+                candidate = canonical(child).map { Candidate(pipeline: $0, parents: from, variation: .mutation) }
                 attempts += 1
             }
-            if let c = canonical(child) { children.append(Candidate(pipeline: c, parents: from, variation: variation)) }
+            if let candidate { children.append(candidate) }
         }
         return children
     }
@@ -164,9 +166,8 @@ public final class Evolver {
     func newJobs(_ candidates: [Candidate], in next: SearchState) -> [(job: EvaluationJob, candidate: Candidate)] {
         var jobs: [(EvaluationJob, Candidate)] = []
         var queued = Set<String>()
-        for candidate in candidates {
-            let job = EvaluationJob(pipeline: candidate.pipeline, searchSeed: settings.seed)
-            if next.cached(job.key) == nil, queued.insert(job.key).inserted { jobs.append((job, candidate)) }
+        for candidate in candidates where next.cached(candidate.key) == nil && queued.insert(candidate.key).inserted {
+            jobs.append((EvaluationJob(pipeline: candidate.pipeline, searchSeed: settings.seed), candidate))
         }
         return jobs
     }
@@ -196,7 +197,7 @@ public final class Evolver {
             added.append(next.record(candidate, key: job.key, result: result, generation: next.generation))
             costs.learn(job.pipeline, result)
         }
-        let individuals = candidates.compactMap { next.cached($0.pipeline.canonicalJSON) }
+        let individuals = candidates.compactMap { next.cached($0.key) }
         return (individuals, added)
     }
 

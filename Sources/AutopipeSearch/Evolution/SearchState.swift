@@ -80,8 +80,17 @@ public struct SearchState: Sendable {
 /// A pipeline about to be evaluated, with its provenance.
 struct Candidate: Sendable {
     let pipeline: PipelineNode
+    /// The canonical pipeline's identity (computed once).
+    let key: String
     let parents: [Int]
     let variation: Variation
+
+    init(pipeline: PipelineNode, parents: [Int], variation: Variation) {
+        self.pipeline = pipeline
+        key = pipeline.canonicalJSON
+        self.parents = parents
+        self.variation = variation
+    }
 }
 
 extension SearchState: Codable {
