@@ -54,8 +54,8 @@ public struct SearchRunner: Sendable {
                 + "but target '\(dataset.target.name)' is a \(dataset.task.rawValue) target. "
                 + "Use one of: " + Metric.allCases.filter { $0.task == dataset.task }.map(\.rawValue).joined(separator: ", ") + ".")
         }
+        try observer.splitReady(SearchPreparation.split(settings: settings, dataset: dataset))
         let prepared = try SearchPreparation(settings: settings, space: space, dataset: dataset, registry: registry)
-        try observer.splitReady(prepared.split)
         var state: SearchState?
         if let resume = files.resume {
             state = try restore(resume, prepared: prepared, dataset: dataset)

@@ -84,7 +84,7 @@ extension SearchCommand {
         let length = settings.generations.map { "\($0) generation\($0 == 1 ? "" : "s")" }
             ?? "generations until \(DurationText.text(settings.maxTimeSeconds ?? 0))"
         var text = "autopipe: \(dataset.task.rawValue) of '\(dataset.target.name)' on \(dataset.rowCount) rows x "
-            + "\(dataset.schema.featureCount) features; \(length) of \(settings.populationSize), "
+            + "\(dataset.schema.featureCount) features; \(length), population \(settings.populationSize), "
             + "\(settings.cvFolds)-fold CV, \(jobs) job\(jobs == 1 ? "" : "s"), config \(space.name)"
         if let limit = settings.maxTimeSeconds, settings.generations != nil {
             text += ", at most \(DurationText.text(limit))"

@@ -10,8 +10,8 @@ struct SearchCommand: AsyncParsableCommand {
         abstract: "Search for the best pipeline on a CSV file and write it as JSON.",
         discussion: """
             Every TPOT option is available under these names. Search settings left unset take their default, \
-            or with --resume the value saved in the checkpoint. Without --generations, --population-size and \
-            --offspring-size, a --max-time search runs until the time is up.
+            or with --resume the value saved in the checkpoint. With --max-time and no --generations, the \
+            search runs until the time is up.
             """)
 
     @OptionGroup var data: DataOptions
@@ -49,16 +49,16 @@ struct SearchCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Evaluations run in parallel (default: all cores).")
     var jobs: Int?
 
-    @Option(name: .customLong("max-time"), help: "Time limit of the whole command, final refit and output included (e.g. 90s, 10m, 2h).")
+    @Option(name: .customLong("max-time"), help: ArgumentHelp("Time limit of the whole command, final refit and output included (e.g. 90s, 10m, 2h).", valueName: "duration"))
     var maxTime: String?
 
-    @Option(name: .customLong("max-eval-time"), help: "Time limit of one pipeline's evaluation (e.g. 30s, 5m; 'none' for no limit). Default: 5m.")
+    @Option(name: .customLong("max-eval-time"), help: ArgumentHelp("Time limit of one pipeline's evaluation (e.g. 30s, 5m; 'none' for no limit). Default: 5m.", valueName: "duration"))
     var maxEvalTime: String?
 
-    @Option(name: .long, help: "Operators to search: default (all, TPOT's grids), light (TPOT light's fast subset), or a JSON file {\"Operator\": {\"parameter\": [values]}}. Default: default.")
+    @Option(name: .long, help: ArgumentHelp("Operators to search: default (all, TPOT's grids), light (TPOT light's fast subset), or a JSON file {\"Operator\": {\"parameter\": [values]}}. Default: default.", valueName: "name|file"))
     var config: String?
 
-    @Option(name: .long, help: "Fixed pipeline shape, steps from the data to the learner: roles (Selector, Transformer, Preprocessor, Classifier, Regressor) or operator names, e.g. Selector-Transformer-Classifier.")
+    @Option(name: .long, help: ArgumentHelp("Fixed pipeline shape, steps from the data to the learner: roles (Selector, Transformer, Preprocessor, Classifier, Regressor) or operator names, e.g. Selector-Transformer-Classifier.", valueName: "steps"))
     var template: String?
 
     @Option(name: .customLong("early-stop"), help: "Stop after this many generations without a change of the Pareto front.")
@@ -67,22 +67,22 @@ struct SearchCommand: AsyncParsableCommand {
     @Option(name: .long, help: "0: quiet, 1: a line per generation and a final report, 2: also a progress bar with ETA (on a terminal), 3: also the Pareto front each generation.")
     var verbosity: Int = 1
 
-    @Option(name: .customLong("log-file"), help: "Also write the progress lines and the final report to this file.")
+    @Option(name: .customLong("log-file"), help: ArgumentHelp("Also write the progress lines and the final report to this file.", valueName: "file"))
     var logFile: String?
 
-    @Option(name: .shortAndLong, help: "Where to write the result document.")
+    @Option(name: .shortAndLong, help: ArgumentHelp("Where to write the result document.", valueName: "file"))
     var output: String = "best.json"
 
-    @Option(name: .long, help: "Save the complete search state to this file after every generation (atomically).")
+    @Option(name: .long, help: ArgumentHelp("Save the complete search state to this file after every generation (atomically).", valueName: "file"))
     var checkpoint: String?
 
-    @Option(name: .long, help: "Continue the search saved in this checkpoint (the data must be the same; settings not given are taken from it). Checkpoints go on to --checkpoint, or to this file.")
+    @Option(name: .long, help: ArgumentHelp("Continue the search saved in this checkpoint (the data must be the same; settings not given are taken from it). Checkpoints go on to --checkpoint, or to this file.", valueName: "file"))
     var resume: String?
 
-    @Option(name: .long, help: "Write one JSON line per evaluated pipeline to this file.")
+    @Option(name: .long, help: ArgumentHelp("Write one JSON line per evaluated pipeline to this file.", valueName: "file"))
     var evaluations: String?
 
-    @Option(name: .customLong("save-split"), help: "Write the training and held-out rows the search used to DIR/train.csv and DIR/test.csv.")
+    @Option(name: .customLong("save-split"), help: ArgumentHelp("Write the training and held-out rows the search used to DIR/train.csv and DIR/test.csv.", valueName: "dir"))
     var saveSplit: String?
 
     @Flag(name: .customLong("list-operators"), help: "Print the operator space of --config (by role, with parameter grids) and exit.")

@@ -26,6 +26,7 @@ VENV = os.path.join(ROOT, "bench-out", "tpot-venv")
 VENV_PYTHON = os.path.join(VENV, "bin", "python")
 TPOT_RUNNER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "tpot_run.py")
 DATASETS = ["iris", "wine", "breast_cancer", "digits", "diabetes", "penguins"]
+REGRESSION = {"diabetes"}
 
 
 def tpot_python():
@@ -63,7 +64,8 @@ def run_autopipe(name, args):
     done = subprocess.run(command, capture_output=True, text=True)
     wall = time.perf_counter() - start
     if done.returncode != 0:
-        return {"error": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"status {done.returncode}"}
+        return {"error": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"status {done.returncode}",
+                "wall": wall}
     with open(result_path) as f:
         document = json.load(f)
     evaluations = document["statistics"]["evaluations"]
@@ -121,11 +123,18 @@ def main():
         print(f"[{name}] autopipe ...", file=sys.stderr, flush=True)
         auto = run_autopipe(name, args)
         tp = {"error": why}
-        if python is not None and os.path.exists(os.path.join(OUT, name, "split", "train.csv")) and "target" in auto:
+        train_csv = os.path.join(OUT, name, "split", "train.csv")
+        if python is not None and os.path.exists(train_csv):
+            # The target is the last column (autopipe's default); the task and metric as autopipe chose them.
+            with open(train_csv) as f:
+                target = f.readline().strip().split(",")[-1]
+            task = "regression" if name in REGRESSION else "classification"
+            setup = {"target": target, "task": task, "metric": "r2" if task == "regression" else "accuracy"}
+            auto.setdefault("metric", setup["metric"])
             print(f"[{name}] TPOT ...", file=sys.stderr, flush=True)
-            tp = run_tpot(python, name, auto, args)
-        elif python is not None and "error" in auto:
-            tp = {"error": "autopipe failed, so the split's target is unknown"}
+            tp = run_tpot(python, name, setup, args)
+        elif python is not None:
+            tp = {"error": "autopipe wrote no split"}
         rows.append((name, auto, tp))
         print(f"[{name}] autopipe: {auto}\n[{name}] TPOT: {tp}", file=sys.stderr, flush=True)
 

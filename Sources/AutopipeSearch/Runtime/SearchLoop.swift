@@ -2,8 +2,9 @@ import AutopipeData
 import AutopipeOperators
 
 /// The generation loop of a search: advances the evolution until `--generations`, `--early-stop` or `--max-time`
-/// says stop, and after every completed generation appends its records, saves the checkpoint, updates the time
-/// kept for the final refit, and reports progress.
+/// says stop, and after every completed generation appends its records, saves the checkpoint (in the
+/// background; all are written before the loop returns), updates the time kept for the final refit, and reports
+/// progress.
 struct SearchLoop {
     struct Summary {
         let evolver: Evolver
@@ -29,6 +30,7 @@ struct SearchLoop {
         let cpuStart = ProcessCPU.seconds
         var stop: ResultDocument.StopReason?
         var discarded = 0
+        let checkpoints = runner.files.checkpoint.map(CheckpointWriter.init)
         while stop == nil {
             stop = stopReason()
             if stop != nil { break }
@@ -38,10 +40,9 @@ struct SearchLoop {
             switch outcome {
             case .completed(let added):
                 try log?.append(added)
-                if let path = runner.files.checkpoint {
-                    try Checkpoint(settings: settings, task: prepared.generator.task, space: prepared.space,
-                                   dataFingerprint: prepared.fingerprint, state: evolver.state).save(to: path)
-                }
+                try checkpoints?.submit(Checkpoint(settings: settings, task: prepared.generator.task,
+                                                   space: prepared.space, dataFingerprint: prepared.fingerprint,
+                                                   state: evolver.state))
                 budget.setReserve(reserveEstimate())
                 observer.generationFinished(evolver.report(newEvaluations: added.count,
                                                            seconds: elapsed(since: generationStart)))
@@ -58,6 +59,7 @@ struct SearchLoop {
                 }
             }
         }
+        try checkpoints?.flush()
         return Summary(evolver: evolver, stopReason: stop ?? .generations, discarded: discarded,
                        seconds: elapsed(since: start), cpuSeconds: ProcessCPU.seconds - cpuStart,
                        evaluationsThisRun: evolver.evaluationCount - resumedEvaluations)

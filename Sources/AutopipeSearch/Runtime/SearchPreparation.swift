@@ -15,6 +15,12 @@ struct SearchPreparation: Sendable {
     /// The whole dataset's fingerprint (checkpoints compare it).
     let fingerprint: String
 
+    /// The held-out split (a function of the targets, `--test-size` and the seed only).
+    static func split(settings: SearchSettings, dataset: Dataset) -> TrainTestSplit {
+        TrainTestSplit.make(targets: dataset.targets, testSize: settings.testSize,
+                            generator: SeededGenerator(seed: settings.seed).derived("split"))
+    }
+
     init(settings: SearchSettings, space fullSpace: SearchSpace, dataset: Dataset, registry: OperatorRegistry) throws {
         let space = try fullSpace.restricted(to: dataset.task).validated()
         guard !space.learners.isEmpty else { throw SearchConfigError.noLearner(config: space.name, task: dataset.task) }
@@ -23,8 +29,7 @@ struct SearchPreparation: Sendable {
             generator.template = try PipelineTemplate(template, space: generator.space, task: dataset.task)
         }
         let root = SeededGenerator(seed: settings.seed)
-        split = TrainTestSplit.make(targets: dataset.targets, testSize: settings.testSize,
-                                    generator: root.derived("split"))
+        split = Self.split(settings: settings, dataset: dataset)
         train = dataset.selecting(rows: split.train)
         var searched = train
         if settings.subsample < 1 {
