@@ -70,5 +70,5 @@ bench-operators: bench-tools python-deps
 	$(PYTHON) scripts/bench/bench_operators.py
 
 ## autopipe's search next to TPOT 0.12.2 (installed from PyPI into bench-out/tpot-venv) on the bundled datasets.
-bench-search: build
+bench-search: build python-deps
 	$(PYTHON) scripts/bench/bench_search.py
