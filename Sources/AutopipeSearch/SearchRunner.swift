@@ -105,7 +105,8 @@ public struct SearchRunner: Sendable {
         guard let best = evolver.best else {
             throw SearchError.noWorkingPipeline(evaluated: evolver.evaluationCount, failed: evolver.failedCount,
                                                 timedOut: evolver.timedOutCount,
-                                                timeLimited: search.stopReason == .timeLimit)
+                                                timeLimited: search.stopReason == .timeLimit,
+                                                commonReason: Self.commonFailure(evolver.state.evaluated))
         }
         var chosen = best
         var model: FittedPipeline?
@@ -152,23 +153,41 @@ public struct SearchRunner: Sendable {
                           evaluationsPerSecond: Double(search.evaluationsThisRun) / max(search.seconds, 1e-9),
                           jobs: jobs, searchSeconds: search.seconds, refitSeconds: refitSeconds,
                           cpuSeconds: search.cpuSeconds,
-                          cpuUtilisation: search.cpuSeconds / max(search.seconds * Double(jobs), 1e-9)))
+                          cpuUtilisation: search.cpuSeconds / max(search.seconds * Double(jobs), 1e-9),
+                          workerBusyFraction: search.busySeconds.map { $0 / max(search.seconds * Double(jobs), 1e-9) }))
         return SearchOutcome(document: document, model: model, split: prepared.split)
     }
 }
 
+extension SearchRunner {
+    /// The most frequent failure reason among `evaluated`, with its count (nil when none failed).
+    static func commonFailure(_ evaluated: [Individual]) -> String? {
+        var counts: [String: Int] = [:]
+        for individual in evaluated {
+            switch individual.result.status {
+            case .ok: continue
+            case .failed(let error): counts[error.description, default: 0] += 1
+            case .timedOut: counts["timed out (--max-eval-time)", default: 0] += 1
+            }
+        }
+        guard let top = counts.max(by: { ($0.value, $1.key) < ($1.value, $0.key) }) else { return nil }
+        return "\(top.key) (\(top.value) time\(top.value == 1 ? "" : "s"))"
+    }
+}
+
 public enum SearchError: Error, Sendable, CustomStringConvertible {
-    case noWorkingPipeline(evaluated: Int, failed: Int, timedOut: Int, timeLimited: Bool)
+    case noWorkingPipeline(evaluated: Int, failed: Int, timedOut: Int, timeLimited: Bool, commonReason: String?)
 
     public var description: String {
         switch self {
-        case .noWorkingPipeline(let evaluated, let failed, let timedOut, let timeLimited):
+        case .noWorkingPipeline(let evaluated, let failed, let timedOut, let timeLimited, let reason):
+            let because = reason.map { " Most common reason: \($0)." } ?? ""
             if timeLimited && evaluated == failed + timedOut {
                 return "no pipeline finished within --max-time (\(evaluated) evaluated, \(failed) failed, "
-                    + "\(timedOut) timed out). Give the search more time."
+                    + "\(timedOut) timed out).\(because) Give the search more time."
             }
-            return "no pipeline could be fitted: \(evaluated) evaluated, \(failed) failed, \(timedOut) timed out. "
-                + "Use --evaluations FILE to see why each failed, or try --config light."
+            return "no pipeline could be fitted: \(evaluated) evaluated, \(failed) failed, \(timedOut) timed out."
+                + "\(because) Use --evaluations FILE to see why each failed, or try --config light."
         }
     }
 }

@@ -5,7 +5,9 @@ For each bundled dataset (datasets/*.csv) autopipe runs with TPOT's tutorial set
 population 20, cv 5, seed 42) and writes the train / held-out split it used (--save-split). TPOT then runs with the
 same settings and metric (accuracy, or r2 for regression) on exactly those rows. Per dataset the table shows wall
 time, pipelines evaluated per second, held-out score for both, and the ratios (throughput: autopipe / TPOT; score:
-autopipe - TPOT). autopipe's CPU utilisation (process CPU time / (search wall time x jobs)) is shown too.
+autopipe - TPOT). autopipe's CPU utilisation (process CPU time / (search wall time x jobs)) is shown too, and
+how busy its evaluation threads were (time running evaluations / (search wall time x jobs)), which unlike CPU
+utilisation does not drop when other processes compete for the cores.
 
 TPOT is installed with `pip install tpot==0.12.2` into a virtualenv under bench-out/ that reuses the system
 packages (scikit-learn 1.5.2 pinned in scripts/requirements.txt); when that fails, the table has autopipe's
@@ -72,6 +74,7 @@ def run_autopipe(name, args):
     return {"wall": wall, "evaluations": evaluations, "per_second": evaluations / wall,
             "holdout": document.get("holdout_score"), "metric": document["metric"], "task": document["task"],
             "target": document["target"]["name"], "cpu": document["timing"].get("cpu_utilisation"),
+            "busy": document["timing"].get("worker_busy_fraction"),
             "pipeline": document["pipeline_text"]}
 
 
@@ -138,7 +141,7 @@ def main():
         rows.append((name, auto, tp))
         print(f"[{name}] autopipe: {auto}\n[{name}] TPOT: {tp}", file=sys.stderr, flush=True)
 
-    header = (f"{'dataset':<14} {'metric':<9} | {'autopipe s':>10} {'pipes/s':>8} {'held-out':>8} {'CPU':>5} | "
+    header = (f"{'dataset':<14} {'metric':<9} | {'autopipe s':>10} {'pipes/s':>8} {'held-out':>8} {'CPU':>5} {'busy':>5} | "
               f"{'TPOT s':>8} {'pipes/s':>8} {'held-out':>8} | {'speed x':>8} {'score diff':>10}")
     print(header)
     print("-" * len(header))
@@ -147,7 +150,8 @@ def main():
         diff = (auto["holdout"] - tp["holdout"]) if auto.get("holdout") is not None and tp.get("holdout") is not None else None
         print(f"{name:<14} {auto.get('metric', '-'):<9} | {fmt(auto.get('wall'), '%10.1f')} "
               f"{fmt(auto.get('per_second'), '%8.2f')} {fmt(auto.get('holdout'), '%8.4f')} "
-              f"{fmt(100 * auto['cpu'] if auto.get('cpu') is not None else None, '%4.0f%%')} | "
+              f"{fmt(100 * auto['cpu'] if auto.get('cpu') is not None else None, '%4.0f%%')} "
+              f"{fmt(100 * auto['busy'] if auto.get('busy') is not None else None, '%4.0f%%')} | "
               f"{fmt(tp.get('wall'), '%8.1f')} {fmt(tp.get('per_second'), '%8.2f')} {fmt(tp.get('holdout'), '%8.4f')} | "
               f"{fmt(ratio, '%8.1f')} {fmt(diff, '%+10.4f')}")
     for name, auto, tp in rows:

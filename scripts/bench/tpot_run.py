@@ -27,7 +27,7 @@ def main():
     train = pd.read_csv(args.train)
     test = pd.read_csv(args.test)
     y_train, y_test = train.pop(args.target), test.pop(args.target)
-    text = [c for c in train.columns if train[c].dtype == object]
+    text = [c for c in train.columns if not pd.api.types.is_numeric_dtype(train[c])]
     x_train = pd.get_dummies(train, columns=text, dtype=float)
     x_test = pd.get_dummies(test, columns=text, dtype=float).reindex(columns=x_train.columns, fill_value=0.0)
     x_train, x_test = x_train.to_numpy(dtype=float), x_test.to_numpy(dtype=float)

@@ -71,9 +71,14 @@ public struct ResultDocument: Sendable, Codable {
         public var cpuSeconds: Double
         /// `cpu_seconds / (search_seconds x jobs)`: how busy the `--jobs` threads were during the search.
         public var cpuUtilisation: Double
+        /// The fraction of the search's wall time (x jobs) the local evaluation threads spent running evaluations
+        /// rather than waiting for work: unlike `cpu_utilisation` it does not drop when other processes compete
+        /// for the cores. Nil for other evaluators.
+        public var workerBusyFraction: Double?
 
         public init(seconds: Double, evaluationsPerSecond: Double, jobs: Int, searchSeconds: Double = 0,
-                    refitSeconds: Double = 0, cpuSeconds: Double = 0, cpuUtilisation: Double = 0) {
+                    refitSeconds: Double = 0, cpuSeconds: Double = 0, cpuUtilisation: Double = 0,
+                    workerBusyFraction: Double? = nil) {
             self.seconds = seconds
             self.evaluationsPerSecond = evaluationsPerSecond
             self.jobs = jobs
@@ -81,11 +86,13 @@ public struct ResultDocument: Sendable, Codable {
             self.refitSeconds = refitSeconds
             self.cpuSeconds = cpuSeconds
             self.cpuUtilisation = cpuUtilisation
+            self.workerBusyFraction = workerBusyFraction
         }
 
         enum CodingKeys: String, CodingKey {
             case seconds, evaluationsPerSecond = "evaluations_per_second", jobs, searchSeconds = "search_seconds"
             case refitSeconds = "refit_seconds", cpuSeconds = "cpu_seconds", cpuUtilisation = "cpu_utilisation"
+            case workerBusyFraction = "worker_busy_fraction"
         }
     }
 

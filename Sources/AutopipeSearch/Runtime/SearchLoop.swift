@@ -14,6 +14,8 @@ struct SearchLoop {
         let seconds: Double
         let cpuSeconds: Double
         let evaluationsThisRun: Int
+        /// Seconds the local evaluation threads ran work (nil for other evaluators).
+        let busySeconds: Double?
     }
 
     let runner: SearchRunner
@@ -28,6 +30,8 @@ struct SearchLoop {
     func run(resumedEvaluations: Int) async throws -> Summary {
         let start = ContinuousClock.now
         let cpuStart = ProcessCPU.seconds
+        let pool = (evolver.evaluator as? LocalEvaluator)?.pool
+        let busyStart = pool?.busySeconds
         var stop: ResultDocument.StopReason?
         var discarded = 0
         let checkpoints = runner.files.checkpoint.map(CheckpointWriter.init)
@@ -62,7 +66,8 @@ struct SearchLoop {
         try checkpoints?.flush()
         return Summary(evolver: evolver, stopReason: stop ?? .generations, discarded: discarded,
                        seconds: elapsed(since: start), cpuSeconds: ProcessCPU.seconds - cpuStart,
-                       evaluationsThisRun: evolver.evaluationCount - resumedEvaluations)
+                       evaluationsThisRun: evolver.evaluationCount - resumedEvaluations,
+                       busySeconds: pool.flatMap { pool in busyStart.map { pool.busySeconds - $0 } })
     }
 
     /// Why the search must stop before the next generation, or nil to go on.

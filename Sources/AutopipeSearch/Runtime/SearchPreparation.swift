@@ -39,6 +39,10 @@ struct SearchPreparation: Sendable {
             searched = train.selecting(rows: part.train)
         }
         try searched.checkClassSizes(folds: settings.cvFolds)
+        let imputer = PipelineProblemSupport.imputer.name
+        if train.features.hasNaN, registry.entry(named: imputer) == nil {
+            throw SearchConfigError.imputerUnavailable(name: imputer)
+        }
         let folds = FoldPlan.make(targets: searched.targets, folds: settings.cvFolds, generator: root.derived("folds"))
         problem = EvaluationProblem(features: searched.features, targets: searched.targets, folds: folds,
                                     metric: settings.metric, maxEvalSeconds: settings.maxEvalSeconds,

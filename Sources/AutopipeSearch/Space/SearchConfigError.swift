@@ -18,6 +18,8 @@ public enum SearchConfigError: Error, Sendable, Equatable, CustomStringConvertib
     case unknownTemplateStep(word: String, suggestion: String?)
     case emptyTemplateStep(word: String, config: String, task: Task)
     case templateEnd(word: String, task: Task)
+    /// The data has missing values but the median imputer every pipeline then starts with is not available.
+    case imputerUnavailable(name: String)
 
     public var description: String {
         switch self {
@@ -54,6 +56,9 @@ public enum SearchConfigError: Error, Sendable, Equatable, CustomStringConvertib
         case .emptyTemplateStep(let word, let config, let task):
             return "--template: the operator configuration '\(config)' has no operator for '\(word)' in a "
                 + "\(task.rawValue) search."
+        case .imputerUnavailable(let name):
+            return "the data has missing values, which every pipeline imputes with \(name), but this build has no "
+                + "\(name). Remove or fill the missing values first."
         case .templateEnd(let word, let task):
             return "--template must end in a \(task == .classification ? "classifier" : "regressor") "
                 + "(Classifier, Regressor or a learner's name); '\(word)' is not one."
