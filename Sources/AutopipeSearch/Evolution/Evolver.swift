@@ -68,9 +68,10 @@ public final class Evolver {
         var next = state
         next.generation += 1
         let candidates = next.generation == 0 ? initialPopulation(&next.rng) : offspring(&next)
-        onStart(next.generation, newJobs(candidates, in: next).count)
-        let evaluated = try await evaluate(candidates, into: &next, onResult: onResult)
-        guard let evaluated else { return try interrupted(candidates, into: &next) }
+        let jobs = newJobs(candidates, in: next)
+        onStart(next.generation, jobs.count)
+        let evaluated = try await evaluate(candidates, jobs: jobs, into: &next, onResult: onResult)
+        guard let evaluated else { return try interrupted(jobs, into: &next) }
         let individuals = evaluated.individuals, added = evaluated.added
         if next.generation == 0 {
             next.population = individuals
@@ -105,14 +106,13 @@ public final class Evolver {
     /// Random pipelines, distinct while the space allows (TPOT's `genFull` population).
     func initialPopulation(_ rng: inout SeededGenerator) -> [Candidate] {
         var initial: [Candidate] = []
-        var seen = Set<String>()
+        var seen = Set<PipelineNode>()
         var attempts = 0
         while initial.count < settings.populationSize && attempts < settings.populationSize * 50 {
             attempts += 1
             guard let pipeline = canonical(generator.randomPipeline(&rng)) else { continue }
-            let candidate = Candidate(pipeline: pipeline, parents: [], variation: .initial)
-            if seen.insert(candidate.key).inserted || attempts > settings.populationSize * 20 {
-                initial.append(candidate)
+            if seen.insert(pipeline).inserted || attempts > settings.populationSize * 20 {
+                initial.append(Candidate(pipeline: pipeline, parents: [], variation: .initial))
             }
         }
         return initial
@@ -150,14 +150,17 @@ public final class Evolver {
                 child = parent.pipeline
                 from = [parent.id]
             }
-            var candidate = canonical(child).map { Candidate(pipeline: $0, parents: from, variation: variation) }
+            var canonicalChild = canonical(child)
             var attempts = 0
-            while attempts < 20, candidate.map({ next.cached($0.key) != nil }) ?? true {
+            while attempts < 20, canonicalChild.map(next.wasEvaluated) ?? true {
                 child = generator.mutate(child, &next.rng)
-                candidate = canonical(child).map { Candidate(pipeline: $0, parents: from, variation: .mutation) }
+                canonicalChild = canonical(child)
+                variation = .mutation
                 attempts += 1
             }
-            if let candidate { children.append(candidate) }
+            if let canonicalChild {
+                children.append(Candidate(pipeline: canonicalChild, parents: from, variation: variation))
+            }
         }
         return children
     }
@@ -165,8 +168,9 @@ public final class Evolver {
     /// The jobs for the candidates not evaluated before (each distinct pipeline once, in candidate order).
     func newJobs(_ candidates: [Candidate], in next: SearchState) -> [(job: EvaluationJob, candidate: Candidate)] {
         var jobs: [(EvaluationJob, Candidate)] = []
-        var queued = Set<String>()
-        for candidate in candidates where next.cached(candidate.key) == nil && queued.insert(candidate.key).inserted {
+        var queued = Set<PipelineNode>()
+        for candidate in candidates
+            where !next.wasEvaluated(candidate.pipeline) && queued.insert(candidate.pipeline).inserted {
             jobs.append((EvaluationJob(pipeline: candidate.pipeline, searchSeed: settings.seed), candidate))
         }
         return jobs
@@ -176,11 +180,10 @@ public final class Evolver {
     /// the new entries, or nil when the search was cancelled meanwhile (then `next` is unchanged and the
     /// finished results are in `pendingResults`). An evaluator that returns fewer results than jobs is treated
     /// as interrupted too.
-    func evaluate(_ candidates: [Candidate], into next: inout SearchState,
-                  onResult: @escaping @Sendable (EvaluationResult) -> Void) async throws
+    func evaluate(_ candidates: [Candidate], jobs: [(job: EvaluationJob, candidate: Candidate)],
+                  into next: inout SearchState, onResult: @escaping @Sendable (EvaluationResult) -> Void) async throws
         -> (individuals: [Individual], added: [Individual])?
     {
-        let jobs = newJobs(candidates, in: next)
         // Longest expected first, so the generation's tail is short; results are matched back by key.
         let order = costs.longestFirst(jobs.map(\.job.pipeline))
         let results = try await evaluator.evaluate(order.map { jobs[$0].job }, onResult: onResult)
@@ -197,7 +200,7 @@ public final class Evolver {
             added.append(next.record(candidate, key: job.key, result: result, generation: next.generation))
             costs.learn(job.pipeline, result)
         }
-        let individuals = candidates.compactMap { next.cached($0.key) }
+        let individuals = candidates.compactMap { next.cached($0.pipeline) }
         return (individuals, added)
     }
 
@@ -206,8 +209,9 @@ public final class Evolver {
 
     /// An interrupted generation is discarded; an interrupted initial population keeps what finished, since a
     /// time-limited search must still report the best pipeline found.
-    func interrupted(_ candidates: [Candidate], into next: inout SearchState) throws -> GenerationOutcome {
-        let jobs = newJobs(candidates, in: next)
+    func interrupted(_ jobs: [(job: EvaluationJob, candidate: Candidate)], into next: inout SearchState) throws
+        -> GenerationOutcome
+    {
         let finished = jobs.filter { pendingResults[$0.job.key].map { !$0.wasCancelled } ?? false }
         guard next.generation == 0, state.population.isEmpty else {
             return .interrupted(kept: [], discarded: finished.count)

@@ -39,7 +39,10 @@ public struct SearchState: Sendable {
     public internal(set) var front: [Individual] = []
     /// Every evaluation, by id.
     public internal(set) var evaluated: [Individual] = []
-    var idByKey: [String: Int] = [:]
+    /// Evaluation ids by canonical pipeline (a pipeline's key is its canonical JSON, so canonical pipelines are
+    /// equal exactly when their keys are; hashing the value is far cheaper than encoding the key, and breeding
+    /// looks up many candidates that are never evaluated).
+    var idByPipeline: [PipelineNode: Int] = [:]
     public internal(set) var failedCount = 0
     public internal(set) var timedOutCount = 0
     /// Consecutive generations without a change of the Pareto front (for `--early-stop`).
@@ -49,8 +52,20 @@ public struct SearchState: Sendable {
         self.rng = rng
     }
 
-    func cached(_ key: String) -> Individual? {
-        idByKey[key].map { evaluated[$0] }
+    /// Whether a canonical pipeline was evaluated already.
+    func wasEvaluated(_ pipeline: PipelineNode) -> Bool {
+        idByPipeline[pipeline] != nil
+    }
+
+    func cached(_ pipeline: PipelineNode) -> Individual? {
+        idByPipeline[pipeline].map { evaluated[$0] }
+    }
+
+    mutating func rebuildIndex() {
+        idByPipeline = [:]
+        for individual in evaluated {
+            idByPipeline[individual.pipeline] = individual.id
+        }
     }
 
     /// Adds an evaluation under the next id.
@@ -58,7 +73,7 @@ public struct SearchState: Sendable {
         let individual = Individual(id: evaluated.count, pipeline: candidate.pipeline, key: key, generation: generation,
                                     parents: candidate.parents, variation: candidate.variation, result: result)
         evaluated.append(individual)
-        idByKey[key] = individual.id
+        idByPipeline[candidate.pipeline] = individual.id
         switch result.status {
         case .ok: break
         case .failed: failedCount += 1
@@ -79,18 +94,10 @@ public struct SearchState: Sendable {
 
 /// A pipeline about to be evaluated, with its provenance.
 struct Candidate: Sendable {
+    /// Canonical (its key is computed only if it gets evaluated).
     let pipeline: PipelineNode
-    /// The canonical pipeline's identity (computed once).
-    let key: String
     let parents: [Int]
     let variation: Variation
-
-    init(pipeline: PipelineNode, parents: [Int], variation: Variation) {
-        self.pipeline = pipeline
-        key = pipeline.canonicalJSON
-        self.parents = parents
-        self.variation = variation
-    }
 }
 
 extension SearchState: Codable {
@@ -109,8 +116,8 @@ extension SearchState: Codable {
                 throw DecodingError.dataCorruptedError(forKey: .evaluated, in: c,
                     debugDescription: "evaluation \(i) has id \(individual.id)")
             }
-            idByKey[individual.key] = i
         }
+        rebuildIndex()
         func lookup(_ ids: [Int], _ key: CodingKeys) throws -> [Individual] {
             try ids.map { id in
                 guard evaluated.indices.contains(id) else {
@@ -155,5 +162,6 @@ extension SearchState: Codable {
         }
         population = population.map { evaluated[$0.id] }
         front = front.map { evaluated[$0.id] }
+        rebuildIndex()
     }
 }
