@@ -42,6 +42,12 @@ def tpot_python():
     if check.returncode != 0 or check.stdout.strip() != "0.12.2":
         install = subprocess.run([VENV_PYTHON, "-m", "pip", "install", "-q", "tpot==0.12.2"],
                                  capture_output=True, text=True)
+        if install.returncode != 0 and "No module named pip" in install.stderr:
+            # A virtualenv left half-made by an interrupted run: make it again.
+            subprocess.run([sys.executable, "-m", "venv", "--clear", "--system-site-packages", VENV],
+                           capture_output=True, text=True)
+            install = subprocess.run([VENV_PYTHON, "-m", "pip", "install", "-q", "tpot==0.12.2"],
+                                     capture_output=True, text=True)
         if install.returncode != 0:
             return None, "pip install tpot==0.12.2 failed: " + install.stderr.strip()[-300:]
         check = subprocess.run([VENV_PYTHON, "-c", "import tpot; print(tpot.__version__)"],
