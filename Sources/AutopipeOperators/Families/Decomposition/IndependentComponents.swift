@@ -13,6 +13,10 @@ enum IndependentComponents {
         let k = wx.rows, n = wx.columns
         var derivative = [Double](repeating: 0, count: k)
         wx.values.withUnsafeMutableBufferPointer { v in
+            switch function {
+            case "exp", "cube": break
+            default: VectorMath.tanh(v)
+            }
             for j in 0..<k {
                 let base = j * n
                 var sum = 0.0
@@ -31,9 +35,9 @@ enum IndependentComponents {
                         sum += 3 * x2
                     }
                 default:
+                    // v already holds tanh(wx).
                     for i in 0..<n {
-                        let t = tanh(v[base + i])
-                        v[base + i] = t
+                        let t = v[base + i]
                         sum += 1 - t * t
                     }
                 }

@@ -41,7 +41,8 @@ struct Kernel: Sendable, Codable, Hashable {
             let g = gamma ?? 1 / features, c = coef0 ?? 1
             var k = BLAS.gemm(x, y, transposeB: true)
             k.values.withUnsafeMutableBufferPointer { v in
-                for i in 0..<v.count { v[i] = tanh(v[i] * g + c) }
+                for i in 0..<v.count { v[i] = v[i] * g + c }
+                VectorMath.tanh(v)
             }
             return k
         case .cosine:
@@ -50,25 +51,19 @@ struct Kernel: Sendable, Codable, Hashable {
             let g = gamma ?? 1 / features
             var k = Self.squaredEuclidean(x, y)
             if same { for i in 0..<min(k.rows, k.columns) { k.values[i * k.columns + i] = 0 } }
-            k.values.withUnsafeMutableBufferPointer { v in
-                for i in 0..<v.count { v[i] = exp(v[i] * -g) }
-            }
+            k.values.withUnsafeMutableBufferPointer { v in VectorMath.exp(v, scale: -g) }
             return k
         case .laplacian:
             let g = gamma ?? 1 / features
             var k = Self.elementwise(x, y) { a, b in abs(a - b) }
-            k.values.withUnsafeMutableBufferPointer { v in
-                for i in 0..<v.count { v[i] = exp(-g * v[i]) }
-            }
+            k.values.withUnsafeMutableBufferPointer { v in VectorMath.exp(v, scale: -g) }
             return k
         case .additiveChi2:
             return Self.additiveChi2(x, y)
         case .chi2:
             let g = gamma ?? 1
             var k = Self.additiveChi2(x, y)
-            k.values.withUnsafeMutableBufferPointer { v in
-                for i in 0..<v.count { v[i] = exp(v[i] * g) }
-            }
+            k.values.withUnsafeMutableBufferPointer { v in VectorMath.exp(v, scale: g) }
             return k
         }
     }
@@ -79,20 +74,30 @@ struct Kernel: Sendable, Codable, Hashable {
         let xx = rowSquaredNorms(x), yy = rowSquaredNorms(y)
         let columns = y.rows
         k.values.withUnsafeMutableBufferPointer { v in
-            for r in 0..<x.rows {
-                let base = r * columns
-                for c in 0..<columns { v[base + c] = max(v[base + c] + xx[r] + yy[c], 0) }
+            yy.withUnsafeBufferPointer { yb in
+                for r in 0..<x.rows {
+                    let base = r * columns, xr = xx[r]
+                    for c in 0..<columns {
+                        let value = v[base + c] + xr + yb[c]
+                        v[base + c] = value > 0 ? value : 0
+                    }
+                }
             }
         }
         return k
     }
 
     static func rowSquaredNorms(_ x: Matrix) -> [Double] {
-        (0..<x.rows).map { r in
-            var s = 0.0
-            for c in 0..<x.columns { s += x.values[r * x.columns + c] * x.values[r * x.columns + c] }
-            return s
+        var out = [Double](repeating: 0, count: x.rows)
+        let d = x.columns
+        x.values.withUnsafeBufferPointer { v in
+            for r in 0..<x.rows {
+                var s = 0.0
+                for c in 0..<d { s += v[r * d + c] * v[r * d + c] }
+                out[r] = s
+            }
         }
+        return out
     }
 
     /// Rows scaled to unit l2 norm (zero rows unchanged), as scikit-learn's `normalize`.

@@ -41,12 +41,7 @@ public struct RBFSampler: Transformer {
             var projection = BLAS.gemm(x, Matrix(rows: inputColumns, columns: k, values: weights))
             let scale = (2.0 / Double(k)).squareRoot()
             projection.values.withUnsafeMutableBufferPointer { v in
-                offsets.withUnsafeBufferPointer { b in
-                    for r in 0..<x.rows {
-                        let base = r * k
-                        for j in 0..<k { v[base + j] = cos(v[base + j] + b[j]) * scale }
-                    }
-                }
+                offsets.withUnsafeBufferPointer { b in VectorMath.cosine(v, offsets: b, scale: scale) }
             }
             return projection
         }

@@ -27,9 +27,14 @@ public struct MaxAbsScaler: Transformer {
         let columns = x.columns
         var maxAbs = [Double](repeating: 0, count: columns)
         x.values.withUnsafeBufferPointer { v in
-            for r in 0..<x.rows {
-                let base = r * columns
-                for c in 0..<columns { maxAbs[c] = max(maxAbs[c], abs(v[base + c])) }
+            maxAbs.withUnsafeMutableBufferPointer { m in
+                for r in 0..<x.rows {
+                    let base = r * columns
+                    for c in 0..<columns {
+                        let value = abs(v[base + c])
+                        m[c] = value > m[c] ? value : m[c]
+                    }
+                }
             }
         }
         return Fitted(inputColumns: columns, scale: maxAbs.map(ScalingSupport.nonZeroScale))

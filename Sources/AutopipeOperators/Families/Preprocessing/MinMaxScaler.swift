@@ -43,12 +43,16 @@ public struct MinMaxScaler: Transformer {
         var lo = [Double](repeating: .infinity, count: columns)
         var hi = [Double](repeating: -.infinity, count: columns)
         x.values.withUnsafeBufferPointer { v in
-            for r in 0..<x.rows {
-                let base = r * columns
-                for c in 0..<columns {
-                    let value = v[base + c]
-                    if value < lo[c] { lo[c] = value }
-                    if value > hi[c] { hi[c] = value }
+            lo.withUnsafeMutableBufferPointer { low in
+                hi.withUnsafeMutableBufferPointer { high in
+                    for r in 0..<x.rows {
+                        let base = r * columns
+                        for c in 0..<columns {
+                            let value = v[base + c]
+                            low[c] = value < low[c] ? value : low[c]
+                            high[c] = value > high[c] ? value : high[c]
+                        }
+                    }
                 }
             }
         }

@@ -45,14 +45,28 @@ public struct RobustScaler: Transformer {
         var center = [Double](repeating: 0, count: columns)
         var scale = [Double](repeating: 1, count: columns)
         if withCentering || withScaling {
-            let (storage, offsets) = try ScalingSupport.sortedColumns(x, context: context)
-            storage.withUnsafeBufferPointer { s in
+            var (storage, offsets) = try ScalingSupport.columnsWithoutNaN(x, context: context)
+            try storage.withUnsafeMutableBufferPointer { s in
                 for c in 0..<columns {
-                    let column = UnsafeBufferPointer(rebasing: s[offsets[c]..<offsets[c + 1]])
-                    if withCentering { center[c] = ScalingSupport.median(sorted: column) }
+                    try context.check()
+                    let n = offsets[c + 1] - offsets[c]
+                    guard n > 0 else { center[c] = .nan; scale[c] = .nan; continue }
+                    let column = UnsafeMutableBufferPointer(rebasing: s[offsets[c]..<offsets[c + 1]])
+                    // Every rank needed (median and both quartiles), selected in one ascending sweep.
+                    let q25 = ScalingSupport.percentileRanks(count: n, 25)
+                    let q75 = ScalingSupport.percentileRanks(count: n, 75)
+                    let m = (n - 1) / 2, m2 = n / 2
+                    let ranks = Array(Set([q25.0, q25.1, m, m2, q75.0, q75.1])).sorted()
+                    let values = ScalingSupport.orderStatistics(column, ranks: ranks)
+                    var at: [Int: Double] = [:]
+                    for (rank, value) in zip(ranks, values) { at[rank] = value }
+                    if withCentering {
+                        center[c] = n % 2 == 1 ? (at[m] ?? .nan) : ((at[m] ?? .nan) + (at[m2] ?? .nan)) / 2
+                    }
                     if withScaling {
-                        let range = ScalingSupport.percentile(sorted: column, 75) - ScalingSupport.percentile(sorted: column, 25)
-                        scale[c] = ScalingSupport.nonZeroScale(range)
+                        let high = ScalingSupport.lerp(at[q75.0] ?? .nan, at[q75.1] ?? .nan, q75.2)
+                        let low = ScalingSupport.lerp(at[q25.0] ?? .nan, at[q25.1] ?? .nan, q25.2)
+                        scale[c] = ScalingSupport.nonZeroScale(high - low)
                         if unitVariance { scale[c] /= Self.normalInterquartileRange }
                     }
                 }

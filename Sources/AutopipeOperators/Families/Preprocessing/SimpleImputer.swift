@@ -105,13 +105,22 @@ public struct SimpleImputer: Transformer {
                 }
             }
             for c in 0..<columns where counts[c] > 0 { statistics[c] = sums[c] / Double(counts[c]) }
-        case .median, .mostFrequent:
+        case .median:
+            var (storage, offsets) = try ScalingSupport.columnsWithoutNaN(x, context: context)
+            try storage.withUnsafeMutableBufferPointer { s in
+                for c in 0..<columns where offsets[c + 1] > offsets[c] {
+                    try context.check()
+                    let n = offsets[c + 1] - offsets[c]
+                    let column = UnsafeMutableBufferPointer(rebasing: s[offsets[c]..<offsets[c + 1]])
+                    let values = ScalingSupport.orderStatistics(column, ranks: n % 2 == 1 ? [n / 2] : [n / 2 - 1, n / 2])
+                    statistics[c] = n % 2 == 1 ? values[0] : (values[0] + values[1]) / 2
+                }
+            }
+        case .mostFrequent:
             let (storage, offsets) = try ScalingSupport.sortedColumns(x, context: context)
             storage.withUnsafeBufferPointer { s in
                 for c in 0..<columns where offsets[c + 1] > offsets[c] {
-                    let column = UnsafeBufferPointer(rebasing: s[offsets[c]..<offsets[c + 1]])
-                    statistics[c] = strategy == .median ? ScalingSupport.median(sorted: column)
-                                                        : Self.mostFrequent(sorted: column)
+                    statistics[c] = Self.mostFrequent(sorted: UnsafeBufferPointer(rebasing: s[offsets[c]..<offsets[c + 1]]))
                 }
             }
         }
