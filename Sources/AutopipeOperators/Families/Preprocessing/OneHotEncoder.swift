@@ -67,6 +67,7 @@ public struct OneHotEncoder: Transformer {
             let rows = x.rows, columns = x.columns
             if categoricalColumns.isEmpty { return x }
             let width = outputColumns
+            try OneHotEncoder.checkSize(rows: rows, width: width)
             let encodedWidth = activeOffsets.last ?? 0
             var out = [Double](repeating: 0, count: rows * width)
             for r in 0..<rows {
@@ -86,6 +87,16 @@ public struct OneHotEncoder: Transformer {
                 }
             }
             return Matrix(rows: rows, columns: width, values: out)
+        }
+    }
+
+    /// A dense output above 2^28 values (possible with `categorical_features='all'` or a large `threshold` on
+    /// continuous data, where TPOT's output is sparse) is a typed error rather than an allocation that could
+    /// exhaust memory.
+    static func checkSize(rows: Int, width: Int) throws {
+        if Double(rows) * Double(width) > Double(1 << 28) {
+            throw OperatorError.invalidInput(operator: name,
+                reason: "the one-hot output would have \(rows) x \(width) values, more than autopipe allows densely")
         }
     }
 
@@ -118,6 +129,14 @@ public struct OneHotEncoder: Transformer {
 
     /// Whether the column has at most `threshold` distinct values (TPOT's `auto_select_categorical_features`).
     static func hasFewValues(_ x: Matrix, column c: Int, threshold: Int) -> Bool {
+        if threshold > 32 {
+            var distinct = Set<Double>()
+            for r in 0..<x.rows {
+                distinct.insert(x.values[r * x.columns + c])
+                if distinct.count > threshold { return false }
+            }
+            return true
+        }
         var seen: [Double] = []
         seen.reserveCapacity(threshold + 1)
         for r in 0..<x.rows {
@@ -167,6 +186,7 @@ public struct OneHotEncoder: Transformer {
             activeCodes += present
             activeOffsets.append(activeCodes.count)
         }
+        try Self.checkSize(rows: rows, width: activeCodes.count + passthrough.count)
         return Fitted(inputColumns: columns, categoricalColumns: categorical, passthroughColumns: passthrough,
                       nValues: nValues, activeCodes: activeCodes, activeOffsets: activeOffsets,
                       keptCodes: minimumFraction == nil ? nil : keptCodes,
