@@ -19,7 +19,7 @@ public struct MaxAbsScaler: Transformer {
         public let scale: [Double]
 
         public func transform(_ x: Matrix) throws -> Matrix {
-            ScalingSupport.centerAndDivide(x, center: [Double](repeating: 0, count: scale.count), scale: scale)
+            ScalingSupport.centerAndDivide(x, center: nil, scale: scale)
         }
     }
 

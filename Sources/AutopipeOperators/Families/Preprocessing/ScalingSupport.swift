@@ -30,42 +30,51 @@ enum ScalingSupport {
         return (sorted[n / 2 - 1] + sorted[n / 2]) / 2
     }
 
-    /// Applies `x * scale[c] + offset[c]` per column (the form of MinMaxScaler's transform).
+    /// Applies `x * scale[c] + offset[c]` per column (the form of MinMaxScaler's transform), reading `x` once and
+    /// writing a fresh matrix.
     static func affine(_ x: Matrix, scale: [Double], offset: [Double]) -> Matrix {
-        var out = x
-        let columns = x.columns
-        out.values.withUnsafeMutableBufferPointer { v in
-            scale.withUnsafeBufferPointer { s in
-                offset.withUnsafeBufferPointer { o in
-                    for r in 0..<x.rows {
-                        let base = r * columns
-                        for c in 0..<columns {
-                            v[base + c] = v[base + c] * s[c] + o[c]
+        let rows = x.rows, columns = x.columns
+        let values = [Double](unsafeUninitializedCapacity: rows * columns) { out, count in
+            x.values.withUnsafeBufferPointer { v in
+                scale.withUnsafeBufferPointer { s in
+                    offset.withUnsafeBufferPointer { o in
+                        for r in 0..<rows {
+                            let base = r * columns
+                            for c in 0..<columns { out[base + c] = v[base + c] * s[c] + o[c] }
                         }
                     }
                 }
             }
+            count = rows * columns
         }
-        return out
+        return Matrix(rows: rows, columns: columns, values: values)
     }
 
-    /// Applies `(x - center[c]) / scale[c]` per column.
-    static func centerAndDivide(_ x: Matrix, center: [Double], scale: [Double]) -> Matrix {
-        var out = x
-        let columns = x.columns
-        out.values.withUnsafeMutableBufferPointer { v in
-            center.withUnsafeBufferPointer { m in
+    /// Applies `(x - center[c]) / scale[c]` per column (no centring when `center` is nil), reading `x` once and
+    /// writing a fresh matrix.
+    static func centerAndDivide(_ x: Matrix, center: [Double]?, scale: [Double]) -> Matrix {
+        let rows = x.rows, columns = x.columns
+        let values = [Double](unsafeUninitializedCapacity: rows * columns) { out, count in
+            x.values.withUnsafeBufferPointer { v in
                 scale.withUnsafeBufferPointer { s in
-                    for r in 0..<x.rows {
-                        let base = r * columns
-                        for c in 0..<columns {
-                            v[base + c] = (v[base + c] - m[c]) / s[c]
+                    if let center {
+                        center.withUnsafeBufferPointer { m in
+                            for r in 0..<rows {
+                                let base = r * columns
+                                for c in 0..<columns { out[base + c] = (v[base + c] - m[c]) / s[c] }
+                            }
+                        }
+                    } else {
+                        for r in 0..<rows {
+                            let base = r * columns
+                            for c in 0..<columns { out[base + c] = v[base + c] / s[c] }
                         }
                     }
                 }
             }
+            count = rows * columns
         }
-        return out
+        return Matrix(rows: rows, columns: columns, values: values)
     }
 
     /// Sorted copies of the non-NaN values of each column, in one column-major buffer: column `c` occupies
