@@ -82,7 +82,7 @@ struct SearchConfigCLITests {
             (["--mutation-rate", "0.95", "--crossover-rate", "0.1"], "--mutation-rate plus --crossover-rate"),
             (["--subsample", "0"], "--subsample"),
             (["--early-stop", "0"], "--early-stop"),
-            (["--template", "Selector-Classifier"], "--template"),
+            (["--template", "Selectr-Classifier"], "Selectr"),
             (["--template", "Classifier-Transformer"], "must end in a classifier"),
             (["--scoring", "r2"], "regression"),
             (["--resume", "/nonexistent.checkpoint"], "/nonexistent.checkpoint"),
