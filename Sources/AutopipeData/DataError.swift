@@ -8,6 +8,7 @@ public enum DataError: Error, Sendable, Equatable, CustomStringConvertible {
     case raggedRow(path: String, line: Int, expected: Int, found: Int)
     case invalidUTF8(path: String, line: Int, column: String?)
     case malformedCSV(path: String, line: Int, reason: String)
+    case unclosedQuote(path: String, line: Int)
     case unknownColumn(name: String, role: String, columns: [String], suggestion: String?)
     case singleClass(target: String, label: String)
     case classTooSmall(target: String, label: String, count: Int, folds: Int)
@@ -38,6 +39,9 @@ public enum DataError: Error, Sendable, Equatable, CustomStringConvertible {
                 + "(for example: iconv -f LATIN1 -t UTF-8 in.csv > out.csv)."
         case .malformedCSV(let path, let line, let reason):
             return "\(path):\(line): malformed CSV: \(reason)."
+        case .unclosedQuote(let path, let line):
+            return "\(path):\(line): a quoted field starts here but its closing quote is missing, so the rest of the "
+                + "file would be read as one field. Close the quote (a quote inside a quoted field is written \"\")."
         case .unknownColumn(let name, let role, let columns, let suggestion):
             var text = "no column named '\(name)' for \(role)."
             if let suggestion { text += " Did you mean '\(suggestion)'?" }

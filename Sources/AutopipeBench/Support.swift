@@ -1,0 +1,43 @@
+import Foundation
+
+// Helpers shared by the autopipe-bench modes.
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+
+func option(_ name: String) -> String? {
+    guard let i = arguments.firstIndex(of: name), i + 1 < arguments.count else { return nil }
+    return arguments[i + 1]
+}
+
+func flag(_ name: String) -> Bool { arguments.contains(name) }
+
+func emit(_ object: [String: Any]) {
+    if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) {
+        print(String(decoding: data, as: UTF8.self))
+        fflush(nil)
+    }
+}
+
+func usage(_ text: String) -> Never {
+    FileHandle.standardError.write(Data("usage: \(text)\n".utf8))
+    exit(2)
+}
+
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = ContinuousClock.now
+    try body()
+    let d = ContinuousClock.now - start
+    return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+}
+
+/// A field of /proc/self/status in bytes (VmRSS: current resident set, VmHWM: its peak), or nil where there is
+/// no /proc (macOS).
+func procStatusBytes(_ field: String) -> Int? {
+    guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
+    for line in text.split(separator: "\n") where line.hasPrefix(field + ":") {
+        let parts = line.split(separator: " ", omittingEmptySubsequences: true)
+        guard parts.count >= 2, let kb = Int(parts[1]) else { return nil }
+        return kb * 1024
+    }
+    return nil
+}
