@@ -24,7 +24,8 @@ public struct DatasetOptions: Sendable {
 extension Dataset {
     public init(table: Table, options: DatasetOptions = DatasetOptions()) throws {
         let names = table.names
-        let targetName = options.target ?? names[names.count - 1]
+        guard let lastName = names.last else { throw DataError.emptyFile(path: table.source) }
+        let targetName = options.target ?? lastName
         guard let targetIndex = table.index(of: targetName) else {
             throw DataError.unknownColumn(name: targetName, role: "the target", columns: names,
                                           suggestion: NameSuggestion.closest(to: targetName, in: names))
@@ -38,7 +39,10 @@ extension Dataset {
         // Rows with a missing target are dropped.
         var keep: [Int] = []
         keep.reserveCapacity(table.rowCount)
-        for r in 0..<table.rowCount where !table.cells[r, targetIndex].isNaN { keep.append(r) }
+        table.cells.values.withUnsafeBufferPointer { cells in
+            let columns = table.columnCount
+            for r in 0..<table.rowCount where !cells[r * columns + targetIndex].isNaN { keep.append(r) }
+        }
         if keep.isEmpty { throw DataError.noRows(target: targetName) }
         let dropped = table.rowCount - keep.count
         if dropped > 0 {
@@ -86,8 +90,17 @@ extension Dataset {
         } else if kind == .categorical {
             task = .classification
         } else {
-            let integral = raw.allSatisfy { $0 == $0.rounded() && abs($0) < 1e15 }
-            task = integral && Set(raw).count <= options.maxIntegerClasses ? .classification : .regression
+            // Few distinct integers are class labels; anything else is a quantity.
+            var distinct = Set<Double>()
+            var integral = true
+            for value in raw {
+                guard value == value.rounded(), abs(value) < 1e15 else {
+                    integral = false
+                    break
+                }
+                if distinct.insert(value).inserted, distinct.count > options.maxIntegerClasses { break }
+            }
+            task = integral && distinct.count <= options.maxIntegerClasses ? .classification : .regression
         }
         switch task {
         case .regression:
@@ -116,7 +129,7 @@ extension Dataset {
             if labelsText.count < 2 {
                 throw DataError.singleClass(target: name, label: labelsText.first ?? "")
             }
-            let labels = raw.map { codeOf[$0]! }
+            let labels = raw.map { codeOf[$0] ?? 0 }     // every value of raw is a key of codeOf
             return (.classes(labels, count: labelsText.count), TargetInfo(name: name, task: .classification, classes: labelsText))
         }
     }

@@ -62,7 +62,8 @@ public struct FeatureSchema: Codable, Sendable, Hashable {
             switch column.kind {
             case .numeric:
                 if table.kinds[index] == .categorical {
-                    let example = table.levels[index].first ?? ""
+                    let levels = table.levels[index]
+                    let example = levels.first { NumberParsing.parse($0) == nil } ?? levels.first ?? ""
                     throw SchemaError.typeChanged(name: column.name, expected: .numeric, example: example)
                 }
                 codeMaps.append(nil)
@@ -80,31 +81,38 @@ public struct FeatureSchema: Codable, Sendable, Hashable {
         }
         let rowIndices = rows ?? Array(0..<table.rowCount)
         let width = featureCount
+        let sourceColumns = table.columnCount
         var out = [Double](repeating: 0, count: rowIndices.count * width)
-        for (outRow, r) in rowIndices.enumerated() {
-            var offset = outRow * width
-            for (j, column) in columns.enumerated() {
-                let value = table.cells[r, sourceIndex[j]]
-                switch column.encoding {
-                case .numeric:
-                    out[offset] = value
-                    offset += 1
-                case .oneHot, .ordinal:
-                    var code = -1
-                    if !value.isNaN {
-                        if let map = codeMaps[j] {
-                            code = map[Int(value)]
-                        } else {
-                            code = textLookup[j][NumberFormatting.text(value)] ?? -1
+        table.cells.values.withUnsafeBufferPointer { cells in
+            out.withUnsafeMutableBufferPointer { out in
+                var offset = 0
+                for (j, column) in columns.enumerated() {
+                    let source = sourceIndex[j]
+                    switch column.encoding {
+                    case .numeric:
+                        for (outRow, r) in rowIndices.enumerated() {
+                            out[outRow * width + offset] = cells[r * sourceColumns + source]
+                        }
+                    case .oneHot, .ordinal:
+                        let map = codeMaps[j]
+                        for (outRow, r) in rowIndices.enumerated() {
+                            let value = cells[r * sourceColumns + source]
+                            var code = -1
+                            if !value.isNaN {
+                                if let map {
+                                    code = value >= 0 && value < Double(map.count) ? map[Int(value)] : -1
+                                } else {
+                                    code = textLookup[j][NumberFormatting.text(value)] ?? -1
+                                }
+                            }
+                            if column.encoding == .oneHot {
+                                if code >= 0 { out[outRow * width + offset + code] = 1 }
+                            } else {
+                                out[outRow * width + offset] = Double(code)
+                            }
                         }
                     }
-                    if column.encoding == .oneHot {
-                        if code >= 0 { out[offset + code] = 1 }
-                        offset += column.width
-                    } else {
-                        out[offset] = Double(code)
-                        offset += 1
-                    }
+                    offset += column.width
                 }
             }
         }

@@ -42,7 +42,9 @@ public struct Table: Sendable {
         let v = cells[row, column]
         if v.isNaN { return nil }
         switch kinds[column] {
-        case .categorical: return levels[column][Int(v)]
+        case .categorical:
+            let names = levels[column]
+            return v >= 0 && v < Double(names.count) ? names[Int(v)] : nil
         case .numeric: return NumberFormatting.text(v)
         }
     }
