@@ -51,9 +51,12 @@ public enum DataError: Error, Sendable, Equatable, CustomStringConvertible {
             return "target '\(target)' has only one class ('\(label)'): classification needs at least two. "
                 + "Check the target column, or pass --task regression if it is a quantity."
         case .classTooSmall(let target, let label, let count, let folds):
+            let fix = count >= 2
+                ? "Use --cv \(count) or less, a smaller --test-size, or remove the rare class."
+                : "Cross-validation needs at least 2 rows of every class: add rows, use a smaller --test-size, "
+                    + "or remove the rare class."
             return "class '\(label)' of target '\(target)' has \(count) row\(count == 1 ? "" : "s") in the training split, "
-                + "fewer than the \(folds) cross-validation folds. Use a smaller --cv (at most \(max(count, 2))), "
-                + "a smaller --test-size, or remove the rare class."
+                + "fewer than the \(folds) cross-validation folds. " + fix
         case .allMissingColumn(let path, let name):
             return "\(path): column '\(name)' has no values (every entry is missing). "
                 + "Remove it, or pass --ignore-columns '\(name)'."

@@ -124,7 +124,8 @@ struct BadInputTests {
         }
         let message = DataError.classTooSmall(target: "y", label: "b", count: 2, folds: 5).description
         #expect(message.contains("class 'b'") && message.contains("2 rows") && message.contains("5 cross-validation"))
-        #expect(message.contains("--cv (at most 2)"))
+        #expect(message.contains("Use --cv 2 or less"))
+        #expect(DataError.classTooSmall(target: "y", label: "b", count: 1, folds: 5).description.contains("add rows"))
     }
 
     @Test func allMissingColumn() throws {
