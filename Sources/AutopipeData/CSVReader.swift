@@ -36,7 +36,7 @@ public struct CSVOptions: Sendable {
         case "tab", "\\t", "\t": return 0x09
         default:
             let bytes = Array(text.utf8)
-            guard bytes.count == 1, bytes[0] != 0x22, bytes[0] != 0x0A, bytes[0] != 0x0D, bytes[0] != 0x20 else {
+            guard bytes.count == 1, bytes[0] != 0x22, bytes[0] != 0x0A, bytes[0] != 0x0D else {
                 throw DataError.invalidOption("--delimiter must be a single character such as ',' ';' '|' or 'tab'; got '\(text)'.")
             }
             return bytes[0]

@@ -82,37 +82,44 @@ public struct FeatureSchema: Codable, Sendable, Hashable {
         let rowIndices = rows ?? Array(0..<table.rowCount)
         let width = featureCount
         let sourceColumns = table.columnCount
+        var offsets: [Int] = []
+        var offset = 0
+        for column in columns {
+            offsets.append(offset)
+            offset += column.width
+        }
+        let allNumeric = columns.allSatisfy { $0.encoding == .numeric }
         var out = [Double](repeating: 0, count: rowIndices.count * width)
         table.cells.values.withUnsafeBufferPointer { cells in
             out.withUnsafeMutableBufferPointer { out in
-                var offset = 0
-                for (j, column) in columns.enumerated() {
-                    let source = sourceIndex[j]
-                    switch column.encoding {
-                    case .numeric:
-                        for (outRow, r) in rowIndices.enumerated() {
-                            out[outRow * width + offset] = cells[r * sourceColumns + source]
+                // Row by row, so both matrices are walked in memory order.
+                for (outRow, r) in rowIndices.enumerated() {
+                    let source = r * sourceColumns
+                    let target = outRow * width
+                    if allNumeric {
+                        for j in 0..<sourceIndex.count { out[target + j] = cells[source + sourceIndex[j]] }
+                        continue
+                    }
+                    for (j, column) in columns.enumerated() {
+                        let value = cells[source + sourceIndex[j]]
+                        if column.encoding == .numeric {
+                            out[target + offsets[j]] = value
+                            continue
                         }
-                    case .oneHot, .ordinal:
-                        let map = codeMaps[j]
-                        for (outRow, r) in rowIndices.enumerated() {
-                            let value = cells[r * sourceColumns + source]
-                            var code = -1
-                            if !value.isNaN {
-                                if let map {
-                                    code = value >= 0 && value < Double(map.count) ? map[Int(value)] : -1
-                                } else {
-                                    code = textLookup[j][NumberFormatting.text(value)] ?? -1
-                                }
-                            }
-                            if column.encoding == .oneHot {
-                                if code >= 0 { out[outRow * width + offset + code] = 1 }
+                        var code = -1
+                        if !value.isNaN {
+                            if let map = codeMaps[j] {
+                                code = value >= 0 && value < Double(map.count) ? map[Int(value)] : -1
                             } else {
-                                out[outRow * width + offset] = Double(code)
+                                code = textLookup[j][NumberFormatting.text(value)] ?? -1
                             }
+                        }
+                        if column.encoding == .oneHot {
+                            if code >= 0 { out[target + offsets[j] + code] = 1 }
+                        } else {
+                            out[target + offsets[j]] = Double(code)
                         }
                     }
-                    offset += column.width
                 }
             }
         }

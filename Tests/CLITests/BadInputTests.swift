@@ -115,6 +115,17 @@ struct BadInputTests {
         expectFailure(try search("a,y\n1,\n2,NA\n"), ["every row has a missing value in target 'y'"])
     }
 
+    @Test func droppedRowsAreReportedAndTheRunSucceeds() throws {
+        var lines = try String(contentsOfFile: TestSupport.datasetPath("iris"), encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+        for row in [3, 60, 120] { lines[row] = lines[row].split(separator: ",").dropLast().joined(separator: ",") + ",NA" }
+        let outcome = try search(lines.joined(separator: "\n") + "\n", ["--cv", "2", "--max-eval-time", "20s"])
+        #expect(outcome.result.status == 0, "stderr: \(outcome.result.stderr)")
+        #expect(outcome.result.stderr.contains("warning: dropped 3 rows with a missing value in target 'species'"))
+        #expect(outcome.errorLines.isEmpty)
+        #expect(outcome.wroteResult)
+    }
+
     @Test func badDataOptions() throws {
         let text = "a,y\n1,0\n2,1\n"
         expectFailure(try search(text, ["--delimiter", "ab"]), ["--delimiter must be a single character"])
