@@ -72,7 +72,7 @@ final class CSVPieceParser {
     var capacity: Int
     var count = 0
     var numeric: UnsafeMutablePointer<Bool>
-    var levelIndex: [[String: Int]]
+    var categories: [CategoryInterner]
     var fieldInRow = 0
     var line = 0
     var rowStartLine = 0
@@ -87,7 +87,7 @@ final class CSVPieceParser {
         capacity = result.capacity
         numeric = .allocate(capacity: max(columnCount, 1))
         numeric.initialize(repeating: true, count: max(columnCount, 1))
-        levelIndex = Array(repeating: [:], count: columnCount)
+        categories = Array(repeating: CategoryInterner(), count: columnCount)
         self.afterCR = afterCR
     }
 
@@ -131,6 +131,15 @@ final class CSVPieceParser {
             store(missing: column, empty: false)
             return
         }
+        // Spaces and tabs around a field are not part of it (libcsv already drops them outside quotes).
+        var first = 0, last = length
+        while first < last, bytes[first] == 0x20 || bytes[first] == 0x09 { first += 1 }
+        while last > first, bytes[last - 1] == 0x20 || bytes[last - 1] == 0x09 { last -= 1 }
+        if !numeric[column], let code = categories[column].code(of: bytes + first, last - first) {
+            cells[count] = Double(code)
+            count &+= 1
+            return
+        }
         let text: String
         if !numeric[column], let value = NumberParsing.parse(bytes, length) {
             if settings.markers.hasNumericMarkers, settings.markers.isMarker(value) {
@@ -141,13 +150,7 @@ final class CSVPieceParser {
             // before it turned categorical.
             text = NumberFormatting.text(value)
         } else {
-            // Spaces and tabs around a field are not part of it (libcsv already drops them outside quotes).
-            var first = 0, last = length
-            while first < last, bytes[first] == 0x20 || bytes[first] == 0x09 { first += 1 }
-            while last > first, bytes[last - 1] == 0x20 || bytes[last - 1] == 0x09 { last -= 1 }
-            guard let decoded = String(validating: UnsafeBufferPointer(start: bytes + first, count: last - first),
-                                       as: UTF8.self)
-            else {
+            guard let decoded = decodeUTF8(bytes + first, last - first) else {
                 fail(.invalidUTF8(line: fieldLine, column: column))
                 cells[count] = .nan
                 count &+= 1
@@ -172,11 +175,7 @@ final class CSVPieceParser {
     }
 
     func intern(_ text: String, column: Int) -> Int {
-        if let code = levelIndex[column][text] { return code }
-        let code = result.levels[column].count
-        result.levels[column].append(text)
-        levelIndex[column][text] = code
-        return code
+        categories[column].intern(text)
     }
 
     /// Turns a numeric column categorical: the numbers it holds so far become their canonical texts.
@@ -252,6 +251,7 @@ final class CSVPieceParser {
         result.count = count
         result.lines = line
         result.numeric = (0..<columnCount).map { numeric[$0] }
+        result.levels = categories.map(\.texts)
     }
 }
 
@@ -357,6 +357,27 @@ private func csvPieceFieldCallback(_ field: UnsafeMutableRawPointer?, _ length: 
 private func csvPieceRowCallback(_ terminator: Int32, _ data: UnsafeMutableRawPointer?) {
     guard let data else { return }
     Unmanaged<CSVPieceParser>.fromOpaque(data)._withUnsafeGuaranteedRef { $0.endRow(terminator) }
+}
+
+/// The bytes as a String, or nil when they are not valid UTF-8 (ASCII, the common case, is checked eight bytes
+/// at a time and decoded without the generic validator).
+func decodeUTF8(_ bytes: UnsafePointer<UInt8>, _ length: Int) -> String? {
+    var k = 0
+    var ascii = true
+    while k + 8 <= length {
+        if UnsafeRawPointer(bytes + k).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 != 0 {
+            ascii = false
+            break
+        }
+        k += 8
+    }
+    while ascii && k < length {
+        if bytes[k] >= 0x80 { ascii = false }
+        k += 1
+    }
+    let buffer = UnsafeBufferPointer(start: bytes, count: length)
+    if ascii { return String(decoding: buffer, as: UTF8.self) }
+    return String(validating: buffer, as: UTF8.self)
 }
 
 /// Missing-value markers as bytes, so fields are compared without making Strings.

@@ -201,6 +201,22 @@ struct CSVParsingTests {
         #expect(table.cells.values == [2, 0, 1, 0])
     }
 
+    @Test func highCardinalityColumn() throws {
+        var text = "id,name\n"
+        var expected = Set<String>()
+        for i in 0..<6_000 {
+            let name = i % 3 == 0 ? "n\((i * 7919) % 5_000)" : "\"q \(i % 1_234), é\""
+            expected.insert(name.replacingOccurrences(of: "\"", with: ""))
+            text += "\(i),\(name)\n"
+        }
+        let table = try CSV.read(text)
+        #expect(table.levels[1] == expected.sorted())
+        for row in [0, 1, 2, 2_999, 5_999] {
+            let name = row % 3 == 0 ? "n\((row * 7919) % 5_000)" : "q \(row % 1_234), é"
+            #expect(table.text(row: row, column: 1) == name)
+        }
+    }
+
     @Test func spacesAroundUnquotedFieldsAreTrimmed() throws {
         let table = try CSV.read("a , b\n 1 ,  red \n2,blue\n")
         #expect(table.names == ["a", "b"])
