@@ -29,6 +29,11 @@ final class CSVFile: @unchecked Sendable {
             close(fd)
             throw DataError.unreadable(path: path, reason: "it is a directory, not a file")
         }
+        if (info.st_mode & S_IFMT) != S_IFREG {
+            close(fd)
+            throw DataError.unreadable(path: path, reason: "it is not a regular file (pipes and devices cannot be read; "
+                + "save the data to a file first)")
+        }
         descriptor = fd
         size = Int(info.st_size)
     }

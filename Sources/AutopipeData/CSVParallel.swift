@@ -30,7 +30,7 @@ final class CSVPieceScheduler: @unchecked Sendable {
         self.starts = starts
         self.assembler = assembler
         self.headerEndedWithCR = headerEndedWithCR
-        window = 2 * workers
+        window = workers + 2
         ready = Array(repeating: nil, count: starts.count)
     }
 

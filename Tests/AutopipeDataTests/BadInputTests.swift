@@ -34,6 +34,9 @@ struct BadInputTests {
         let error = CSV.error(path: directory.path)
         #expect(error == .unreadable(path: directory.path, reason: "it is a directory, not a file"))
         #expect(error?.description.contains("cannot read '\(directory.path)'") == true)
+        let device = CSV.error(path: "/dev/null")
+        #expect(device == .unreadable(path: "/dev/null", reason: "it is not a regular file (pipes and devices "
+            + "cannot be read; save the data to a file first)"))
     }
 
     @Test func emptyFile() throws {

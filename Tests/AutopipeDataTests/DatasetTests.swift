@@ -130,6 +130,29 @@ struct DatasetTests {
                                                         0, 0, 0])
     }
 
+    @Test func inPlaceEncodingMatchesCopyingEncoding() throws {
+        // Narrow (numeric, ordinal, 2-category one-hot: fits in the table's storage) and wide (one-hot wider than
+        // the table) schemas, with dropped rows and missing values.
+        var text = "a,flag,color,city,b,y\n"
+        for i in 0..<300 {
+            let y = i % 13 == 0 ? "" : String(i % 3)
+            let a = i % 7 == 0 ? "NA" : String(Double(i) / 4)
+            let flag = i % 2 == 0 ? "on" : "off"
+            text += "\(a),\(flag),c\(i % 4),town\(i % 30),\(i * i),\(y)\n"
+        }
+        for limit in [2, 5, 40] {
+            let options = DatasetOptions(oneHotLimit: limit)
+            let table = try CSV.read(text)
+            let copy = try Dataset(table: table, options: options)      // `table` still alive: storage copied
+            let reference = try copy.schema.encode(table, rows: copy.sourceRows)
+            #expect(copy.features.rows == reference.rows && copy.features.columns == reference.columns)
+            #expect(zip(copy.features.values, reference.values).allSatisfy { $0.bitPattern == $1.bitPattern })
+            let consumed = try Dataset(table: consume table, options: options)
+            #expect(consumed.features.values.count == reference.values.count)
+            #expect(zip(consumed.features.values, reference.values).allSatisfy { $0.bitPattern == $1.bitPattern })
+        }
+    }
+
     @Test func schemaRoundTripsThroughJSON() throws {
         let data = try dataset("color,size,y\nred,1,0\nblue,2,1\n")
         let json = try JSONEncoder().encode(data.schema)
