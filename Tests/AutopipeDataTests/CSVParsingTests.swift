@@ -223,6 +223,54 @@ struct CSVParsingTests {
         #expect(CSV.texts(table, "b") == ["red", "blue"])
     }
 
+    /// Random files full of quoting, embedded line breaks, CRLF, blank lines and the odd broken row: the parallel
+    /// reader (every piece size in `CSV.pieceVariants`) must give the sequential result or the same error.
+    @Test func randomFilesReadTheSameInPieces() throws {
+        var g = SeededGenerator(seed: 99)
+        let words = ["a", "b c", "NA", "", "3.25", "-7", "1e3", "x,y", "say \"hi\"", "two\nlines", "cr\r\nlf", "é", "?"]
+        var failures = 0
+        for _ in 0..<150 where failures < 3 {
+            let columns = g.nextInt(below: 4) + 1
+            let newline = g.nextInt(below: 3) == 0 ? "\r\n" : "\n"
+            var text = (0..<columns).map { "c\($0)" }.joined(separator: ",") + newline
+            for _ in 0..<(g.nextInt(below: 40) + 1) {
+                if g.nextInt(below: 15) == 0 { text += newline }
+                let width = g.nextInt(below: 60) == 0 ? columns + 1 : columns
+                let fields = (0..<width).map { _ -> String in
+                    let word = words[g.nextInt(below: words.count)]
+                    let needsQuotes = word.contains(",") || word.contains("\"") || word.contains("\n")
+                    return needsQuotes || g.nextInt(below: 5) == 0
+                        ? "\"" + word.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : word
+                }
+                text += fields.joined(separator: ",") + newline
+            }
+            if g.nextInt(below: 40) == 0 { text += "\"unclosed" + newline + "1" + newline }
+            let path = try CSV.write(text)
+            var sequential = CSVOptions()
+            sequential.parallelism = 1
+            let expected = CSV.catching { try CSVReader(options: sequential).read(path: path) }
+            if expected == nil {
+                let table = try CSVReader(options: sequential).read(path: path)
+                for variant in CSV.pieceVariants {
+                    let other = try CSVReader(options: variant).read(path: path)
+                    if !CSV.same(table, other) {
+                        failures += 1
+                        Issue.record("piece size \(variant.pieceBytes ?? 0) differs on:\n\(text.debugDescription)")
+                    }
+                }
+            } else {
+                for variant in CSV.pieceVariants {
+                    let other = CSV.catching { try CSVReader(options: variant).read(path: path) }
+                    if other != expected {
+                        failures += 1
+                        let got = String(describing: other), wanted = String(describing: expected)
+                        Issue.record("piece size \(variant.pieceBytes ?? 0): \(got) instead of \(wanted) on: \(text.debugDescription)")
+                    }
+                }
+            }
+        }
+    }
+
     @Test func sniffDelimiterDirectly() {
         func sniff(_ s: String) -> UInt8 { Array(s.utf8).withUnsafeBytes { CSVReader.sniffDelimiter($0) } }
         #expect(sniff("a,b,c\n") == 0x2C)
