@@ -85,7 +85,9 @@ extension Dataset {
     {
         let name = table.names[column]
         let kind = table.kinds[column]
-        let raw = rows.map { table.cells[$0, column] }
+        let raw = table.cells.values.withUnsafeBufferPointer { cells in
+            rows.map { cells[$0 * table.columnCount + column] }
+        }
         let task: Task
         if let forced = options.task {
             task = forced
@@ -107,7 +109,8 @@ extension Dataset {
         switch task {
         case .regression:
             if kind == .categorical {
-                let example = table.levels[column].first { NumberParsing.parse($0) == nil } ?? table.levels[column][0]
+                let levels = table.levels[column]
+                let example = levels.first { NumberParsing.parse($0) == nil } ?? levels.first ?? ""
                 throw DataError.nonNumericRegressionTarget(target: name, example: example)
             }
             if let bad = raw.firstIndex(where: { !$0.isFinite }) {
@@ -117,22 +120,38 @@ extension Dataset {
         case .classification:
             // Class order: numeric labels by value, text labels as sorted by the reader.
             let labelsText: [String]
-            var codeOf: [Double: Int] = [:]
+            let labels: [Int]
             if kind == .categorical {
-                let present = Set(raw)
-                let used = table.levels[column].indices.filter { present.contains(Double($0)) }
-                labelsText = used.map { table.levels[column][$0] }
-                for (i, level) in used.enumerated() { codeOf[Double(level)] = i }
+                let levels = table.levels[column]
+                var classOf = [Int](repeating: -1, count: levels.count)
+                for value in raw where value >= 0 && value < Double(levels.count) { classOf[Int(value)] = 0 }
+                var used: [String] = []
+                for level in levels.indices where classOf[level] == 0 {
+                    classOf[level] = used.count
+                    used.append(levels[level])
+                }
+                labelsText = used
+                labels = raw.map { $0 >= 0 && $0 < Double(levels.count) ? max(classOf[Int($0)], 0) : 0 }
             } else {
                 let values = Set(raw).sorted()
                 labelsText = values.map(NumberFormatting.text)
-                for (i, v) in values.enumerated() { codeOf[v] = i }
+                // Binary search in the sorted distinct values (every value of raw is one of them).
+                labels = values.withUnsafeBufferPointer { sorted in
+                    raw.map { value in
+                        var low = 0, high = sorted.count - 1
+                        while low < high {
+                            let middle = (low + high) / 2
+                            if sorted[middle] < value { low = middle + 1 } else { high = middle }
+                        }
+                        return low
+                    }
+                }
             }
             if labelsText.count < 2 {
                 throw DataError.singleClass(target: name, label: labelsText.first ?? "")
             }
-            let labels = raw.map { codeOf[$0] ?? 0 }     // every value of raw is a key of codeOf
-            return (.classes(labels, count: labelsText.count), TargetInfo(name: name, task: .classification, classes: labelsText))
+            return (.classes(labels, count: labelsText.count),
+                    TargetInfo(name: name, task: .classification, classes: labelsText))
         }
     }
 
