@@ -62,6 +62,7 @@ public struct CSVReader: Sendable {
     public func read(path: String) throws -> Table {
         let file = try CSVFile(path: path)
         let head = try file.bytes(at: 0, count: 1 << 16)
+        if head.starts(with: [0xFF, 0xFE]) || head.starts(with: [0xFE, 0xFF]) { throw DataError.utf16(path: path) }
         let start = head.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0     // UTF-8 byte order mark
         let delimiter = options.delimiter ?? head[start...].withUnsafeBytes { CSVReader.sniffDelimiter($0) }
         guard let header = try CSVHeader.read(file, from: start, delimiter: delimiter) else {

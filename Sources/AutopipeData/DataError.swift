@@ -9,6 +9,7 @@ public enum DataError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidUTF8(path: String, line: Int, column: String?)
     case malformedCSV(path: String, line: Int, reason: String)
     case unclosedQuote(path: String, line: Int)
+    case utf16(path: String)
     case unknownColumn(name: String, role: String, columns: [String], suggestion: String?)
     case singleClass(target: String, label: String)
     case classTooSmall(target: String, label: String, count: Int, folds: Int)
@@ -39,6 +40,9 @@ public enum DataError: Error, Sendable, Equatable, CustomStringConvertible {
                 + "(for example: iconv -f LATIN1 -t UTF-8 in.csv > out.csv)."
         case .malformedCSV(let path, let line, let reason):
             return "\(path):\(line): malformed CSV: \(reason)."
+        case .utf16(let path):
+            return "'\(path)' is UTF-16 text, but autopipe reads UTF-8. Convert it first "
+                + "(for example: iconv -f UTF-16 -t UTF-8 in.csv > out.csv)."
         case .unclosedQuote(let path, let line):
             return "\(path):\(line): a quoted field starts here but its closing quote is missing, so the rest of the "
                 + "file would be read as one field. Close the quote (a quote inside a quoted field is written \"\")."

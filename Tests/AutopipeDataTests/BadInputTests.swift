@@ -86,6 +86,15 @@ struct BadInputTests {
         #expect(CSV.error(path: quoted) == .invalidUTF8(path: quoted, line: 3, column: "a"))
     }
 
+    @Test func utf16File() throws {
+        var bytes: [UInt8] = [0xFF, 0xFE]
+        for unit in "a,b\n1,2\n".utf16 { bytes += [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
+        let path = try CSV.write(bytes: bytes)
+        let error = CSV.error(path: path)
+        #expect(error == .utf16(path: path))
+        #expect(error?.description.contains("iconv -f UTF-16 -t UTF-8") == true)
+    }
+
     @Test func unclosedQuote() throws {
         let (error, path) = try CSV.error("a,b\n1,2\n3,\"oops\n4,5\n6,7\n")
         #expect(error == .unclosedQuote(path: path, line: 3))

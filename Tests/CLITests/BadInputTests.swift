@@ -107,6 +107,12 @@ struct BadInputTests {
         expectFailure(try search(bytes), ["data.csv:3:", "invalid UTF-8 in column 'name'", "iconv"])
     }
 
+    @Test func utf16File() throws {
+        var bytes: [UInt8] = [0xFF, 0xFE]
+        for unit in "a,y\n1,0\n2,1\n".utf16 { bytes += [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
+        expectFailure(try search(bytes), ["is UTF-16 text", "iconv"])
+    }
+
     @Test func unclosedQuote() throws {
         expectFailure(try search("a,y\n1,0\n\"2,1\n3,0\n"), ["data.csv:3:", "closing quote is missing"])
     }
