@@ -6,7 +6,7 @@ import Foundation
 
 extension SearchCommand {
     func search(startedAt: ContinuousClock.Instant) async throws {
-        let loaded = try data.load()
+        let loaded = try data.load(keepingTable: saveSplit != nil)
         let dataset = loaded.dataset
         let console = try Console(verbosity: verbosity, logFile: logFile)
         for warning in dataset.warnings { Stderr.write("warning: \(warning)\n") }
@@ -106,10 +106,11 @@ extension SearchCommand {
         } catch {
             throw DataError.invalidOption("--save-split: cannot create directory '\(directory)': \(error.localizedDescription)")
         }
+        guard let table = loaded.table else { return }
         let rows = loaded.dataset.sourceRows
         let url = URL(fileURLWithPath: directory)
-        try CSVWriter.write(loaded.table, rows: split.train.map { rows[$0] }, to: url.appendingPathComponent("train.csv").path)
-        try CSVWriter.write(loaded.table, rows: split.test.map { rows[$0] }, to: url.appendingPathComponent("test.csv").path)
+        try CSVWriter.write(table, rows: split.train.map { rows[$0] }, to: url.appendingPathComponent("train.csv").path)
+        try CSVWriter.write(table, rows: split.test.map { rows[$0] }, to: url.appendingPathComponent("test.csv").path)
     }
 }
 
