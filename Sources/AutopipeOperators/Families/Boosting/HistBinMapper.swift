@@ -81,21 +81,9 @@ struct HistBinMapper: Codable, Sendable {
         return midpoints
     }
 
-    /// The bin of one value of feature `f`.
-    @inline(__always)
-    func bin(_ value: Double, feature f: Int) -> UInt8 {
-        if value.isNaN { return UInt8(truncatingIfNeeded: missingBin) }
-        return thresholds[f].withUnsafeBufferPointer { t in
-            var left = 0, right = t.count
-            while left < right {
-                let middle = left + (right - left - 1) / 2
-                if value <= t[middle] { right = middle } else { left = middle + 1 }
-            }
-            return UInt8(truncatingIfNeeded: left)
-        }
-    }
-
-    /// The binned rows of `x`, column-major (`f * rows.count + i`).
+    /// The binned rows of `x`, column-major (`f * rows.count + i`). Internally the missing-values bin of feature
+    /// `f` is coded `binsNonMissing[f]` (scikit-learn codes it `max_bins`; only the code differs: it still sorts
+    /// after every non-missing bin), so histograms only span the bins a feature uses.
     func transform(_ x: Matrix, rows: [Int]) -> [UInt8] {
         let n = rows.count, d = x.columns
         var out = [UInt8](repeating: 0, count: n * d)
@@ -104,9 +92,10 @@ struct HistBinMapper: Codable, Sendable {
                 for f in 0..<d {
                     thresholds[f].withUnsafeBufferPointer { t in
                         let count = t.count
+                        let missingCode = UInt8(truncatingIfNeeded: count + 1)
                         for (i, r) in rows.enumerated() {
                             let value = v[r * d + f]
-                            if value.isNaN { o[f * n + i] = UInt8(truncatingIfNeeded: missingBin); continue }
+                            if value.isNaN { o[f * n + i] = missingCode; continue }
                             var left = 0, right = count
                             while left < right {
                                 let middle = left + (right - left - 1) / 2

@@ -157,9 +157,9 @@ enum HistBooster {
         let binned = mapper.transform(x, rows: trainRows)
         let binnedVal = nVal > 0 ? mapper.transform(x, rows: validationRows) : []
         var hasMissing = [Bool](repeating: false, count: d)
-        let missingByte = UInt8(truncatingIfNeeded: mapper.missingBin)
+        let missingCodes = mapper.binsNonMissing.map { UInt8(truncatingIfNeeded: $0) }
         for f in 0..<d {
-            for i in 0..<nTrain where binned[f * nTrain + i] == missingByte { hasMissing[f] = true; break }
+            for i in 0..<nTrain where binned[f * nTrain + i] == missingCodes[f] { hasMissing[f] = true; break }
         }
         let yTrain = trainRows.map { loss == .squaredError ? targets[$0] : Double(labels[$0]) }
         let yVal = validationRows.map { loss == .squaredError ? targets[$0] : Double(labels[$0]) }
@@ -172,7 +172,7 @@ enum HistBooster {
 
         let settings = HistGrowerSettings(
             binned: binned, n: nTrain, d: d, binsNonMissing: mapper.binsNonMissing, hasMissing: hasMissing,
-            missingBin: mapper.missingBin, stride: c.maxBins + 1, maxLeafNodes: c.maxLeafNodes,
+            maxLeafNodes: c.maxLeafNodes,
             maxDepth: c.maxDepth, minSamplesLeaf: c.minSamplesLeaf, l2: c.l2, shrinkage: c.learningRate,
             featureFraction: c.maxFeatures, constantHessian: loss == .squaredError)
         let grower = HistTreeGrower(settings: settings)
@@ -199,7 +199,7 @@ enum HistBooster {
                         }
                     }
                 }
-                if nVal > 0 { addBinnedPredictions(tree, binnedVal, n: nVal, missingBin: missingByte, into: &rawVal, k: k, output: j) }
+                if nVal > 0 { addBinnedPredictions(tree, binnedVal, n: nVal, missingCodes: missingCodes, into: &rawVal, k: k, output: j) }
             }
             if earlyStopping {
                 scores.append(nVal > 0 ? -meanLoss(yVal, rawVal, loss: loss, k: k) : -meanLoss(yTrain, raw, loss: loss, k: k))
@@ -312,14 +312,15 @@ enum HistBooster {
     }
 
     /// Adds one tree's predictions on column-major binned rows (scikit-learn's `predict_binned`).
-    static func addBinnedPredictions(_ tree: HistTree, _ binned: [UInt8], n: Int, missingBin: UInt8,
+    static func addBinnedPredictions(_ tree: HistTree, _ binned: [UInt8], n: Int, missingCodes: [UInt8],
                                      into raw: inout [Double], k: Int, output: Int) {
         binned.withUnsafeBufferPointer { xb in
             for i in 0..<n {
                 var node = 0
                 while tree.feature[node] >= 0 {
-                    let b = xb[Int(tree.feature[node]) * n + i]
-                    let goLeft = b == missingBin ? tree.missingLeft[node] : b <= tree.bin[node]
+                    let f = Int(tree.feature[node])
+                    let b = xb[f * n + i]
+                    let goLeft = b == missingCodes[f] ? tree.missingLeft[node] : b <= tree.bin[node]
                     node = Int(goLeft ? tree.left[node] : tree.right[node])
                 }
                 raw[i * k + output] += tree.value[node]

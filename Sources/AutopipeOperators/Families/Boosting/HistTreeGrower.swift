@@ -14,11 +14,9 @@ struct HistGrowerSettings {
     var binned: [UInt8]
     let n: Int
     let d: Int
+    /// Non-missing bins per feature; the missing-values bin of feature f is coded binsNonMissing[f].
     let binsNonMissing: [Int]
     let hasMissing: [Bool]
-    let missingBin: Int
-    /// Histogram slots per feature (max_bins + 1).
-    let stride: Int
     let maxLeafNodes: Int?
     let maxDepth: Int?
     let minSamplesLeaf: Int
@@ -29,6 +27,28 @@ struct HistGrowerSettings {
     let constantHessian: Bool
     let minHessianToSplit = 1e-3
     let minGainToSplit = 0.0
+    /// Start of feature f's bins in a node histogram (binsNonMissing[f] + 1 bins each); the last entry is the size.
+    let offsets: [Int]
+
+    init(binned: [UInt8], n: Int, d: Int, binsNonMissing: [Int], hasMissing: [Bool], maxLeafNodes: Int?,
+         maxDepth: Int?, minSamplesLeaf: Int, l2: Double, shrinkage: Double, featureFraction: Double,
+         constantHessian: Bool) {
+        self.binned = binned
+        self.n = n
+        self.d = d
+        self.binsNonMissing = binsNonMissing
+        self.hasMissing = hasMissing
+        self.maxLeafNodes = maxLeafNodes
+        self.maxDepth = maxDepth
+        self.minSamplesLeaf = minSamplesLeaf
+        self.l2 = l2
+        self.shrinkage = shrinkage
+        self.featureFraction = featureFraction
+        self.constantHessian = constantHessian
+        var offsets = [0]
+        for f in 0..<d { offsets.append(offsets[f] + binsNonMissing[f] + 1) }
+        self.offsets = offsets
+    }
 }
 
 /// A grown tree in flat arrays (grower order; node 0 is the root).
@@ -94,11 +114,11 @@ final class HistTreeGrower {
         orderedH = orderedG
     }
 
-    private var slotSize: Int { s.d * s.stride }
+    private var slotSize: Int { s.offsets[s.d] }
 
     private func acquireSlot() -> Int {
         if let slot = freeSlots.popLast() { return slot }
-        let slot = arena.count / slotSize
+        let slot = arena.count / max(slotSize, 1)
         arena.append(contentsOf: repeatElement(HistBin(), count: slotSize))
         return slot
     }
@@ -117,6 +137,7 @@ final class HistTreeGrower {
         heap.removeAll(keepingCapacity: true)
         freeSlots = Array((0..<(arena.count / max(slotSize, 1))).reversed())
         for i in 0..<s.n { partition[i] = UInt32(i) }
+        // As scikit-learn's `sum_parallel` (float64 accumulation; its one-thread order).
         var sumG = 0.0, sumH = 0.0
         for i in 0..<s.n { sumG += Double(gradients[i]) }
         if let hessians { for i in 0..<s.n { sumH += Double(hessians[i]) } } else { sumH = Double(s.n) }
@@ -141,7 +162,7 @@ final class HistTreeGrower {
     private func buildHistogram(node: Int, gradients: [Float], hessians: [Float]?) {
         let start = nodes[node].start, count = nodes[node].n
         let base = nodes[node].slot * slotSize
-        let stride = s.stride, n = s.n
+        let n = s.n
         arena.withUnsafeMutableBufferPointer { a in
             let hist = a.baseAddress! + base
             for j in 0..<slotSize { hist[j] = HistBin() }
@@ -159,7 +180,7 @@ final class HistTreeGrower {
                         s.binned.withUnsafeBufferPointer { xb in
                             for f in 0..<s.d {
                                 let column = xb.baseAddress! + f * n
-                                let fh = hist + f * stride
+                                let fh = hist + s.offsets[f]
                                 if hessians != nil {
                                     for i in 0..<count {
                                         let b = Int(column[Int(p[start + i])])
@@ -221,7 +242,7 @@ final class HistTreeGrower {
             let hist = a.baseAddress! + nodes[node].slot * slotSize
             for f in 0..<s.d {
                 if let allowed, !allowed[f] { continue }
-                let fh = hist + f * s.stride
+                let fh = hist + s.offsets[f]
                 var split = Split()
                 split.feature = f
                 let hasMissing = s.hasMissing[f]
@@ -318,7 +339,7 @@ final class HistTreeGrower {
                            generator: inout SeededGenerator) throws {
         let split = nodes[node].split
         let start = nodes[node].start, stop = nodes[node].stop
-        let missingBin = UInt8(truncatingIfNeeded: s.missingBin)
+        let missingBin = UInt8(truncatingIfNeeded: s.binsNonMissing[split.feature])
         let splitBin = UInt8(truncatingIfNeeded: split.bin)
         let missingLeft = split.missingLeft
         // Stable partition of the node's range.
