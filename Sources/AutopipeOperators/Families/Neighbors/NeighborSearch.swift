@@ -85,7 +85,7 @@ struct NeighborSearch {
         indices[current] = index
     }
 
-    private static let queryBlock = 64
+    private static let queryBlock = 128
     private static let trainBlock = 1024
 
     private func gemmSearch(_ queries: Matrix, _ hv: UnsafeMutablePointer<Double>, _ hi: UnsafeMutablePointer<Int32>) {
