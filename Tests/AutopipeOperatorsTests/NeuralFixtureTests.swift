@@ -6,7 +6,8 @@ import Testing
 
 /// MLPClassifier against scikit-learn 1.5.2 (fixtures: scripts/fixtures/fx_neural.py). Training is stochastic
 /// and the generators differ, so the comparison is of cross-validated accuracy on the same folds, each side
-/// averaged over the same number of seeds (3; 20 on wine, whose unscaled features make single runs swing):
+/// averaged over the same number of seeds (3; 10 on breast_cancer and 20 on wine, whose unscaled features make
+/// single runs swing):
 /// within 0.02.
 @Suite("MLPClassifier vs scikit-learn")
 struct NeuralFixtureTests {
