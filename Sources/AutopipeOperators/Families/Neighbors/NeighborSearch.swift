@@ -85,6 +85,33 @@ struct NeighborSearch {
         indices[current] = index
     }
 
+    /// Pushes every `row[j]` below the current k-th distance into the heap, in index order.
+    @inline(__always)
+    static func scan(_ row: UnsafeMutablePointer<Double>, _ count: Int, offset: Int,
+                     _ values: UnsafeMutablePointer<Double>, _ indices: UnsafeMutablePointer<Int32>, _ k: Int) {
+        var worst = values[0]
+        var j = 0
+        // Groups of 8 whose minimum is not below the k-th distance are skipped without a branch per element.
+        while j + 8 <= count {
+            let m0 = min(min(row[j], row[j + 1]), min(row[j + 2], row[j + 3]))
+            let m1 = min(min(row[j + 4], row[j + 5]), min(row[j + 6], row[j + 7]))
+            if min(m0, m1) < worst {
+                for t in j..<(j + 8) where row[t] < worst {
+                    heapPush(values, indices, k, row[t], Int32(truncatingIfNeeded: offset + t))
+                    worst = values[0]
+                }
+            }
+            j += 8
+        }
+        while j < count {
+            if row[j] < worst {
+                heapPush(values, indices, k, row[j], Int32(truncatingIfNeeded: offset + j))
+                worst = values[0]
+            }
+            j += 1
+        }
+    }
+
     private static let queryBlock = 128
     private static let trainBlock = 1024
 
@@ -113,17 +140,16 @@ struct NeighborSearch {
                             cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(qn), Int32(tn), Int32(d), -2.0,
                                         q.baseAddress! + q0 * d, Int32(d), t.baseAddress! + t0 * d, Int32(d), 0.0,
                                         mid.baseAddress!, Int32(tn))
-                            for i in 0..<qn {
-                                let values = hv + (q0 + i) * k, indices = hi + (q0 + i) * k
-                                let xNorm = queryNorms[q0 + i]
-                                let row = mid.baseAddress! + i * tn
-                                var worst = values[0]
-                                for j in 0..<tn {
-                                    let dist = max(0, xNorm + row[j] + trainNorms[t0 + j])
-                                    if dist < worst {
-                                        Self.heapPush(values, indices, k, dist, Int32(t0 + j))
-                                        worst = values[0]
-                                    }
+                            trainNorms.withUnsafeBufferPointer { norms in
+                                let tnorm = norms.baseAddress! + t0
+                                for i in 0..<qn {
+                                    let values = hv + (q0 + i) * k, indices = hi + (q0 + i) * k
+                                    let xNorm = queryNorms[q0 + i]
+                                    let row = mid.baseAddress! + i * tn
+                                    // Pass 1 (vectorised): squared distances, in scikit-learn's order, clamped at 0.
+                                    for j in 0..<tn { row[j] = max(0, xNorm + row[j] + tnorm[j]) }
+                                    // Pass 2: skip groups of 8 with no candidate below the current k-th distance.
+                                    Self.scan(row, tn, offset: t0, values, indices, k)
                                 }
                             }
                             t0 += tn
@@ -139,24 +165,35 @@ struct NeighborSearch {
         let m = queries.rows, n = train.rows, d = train.columns, k = self.k, p = self.p
         queries.values.withUnsafeBufferPointer { q in
             train.values.withUnsafeBufferPointer { t in
-                for r in 0..<m {
-                    let qr = q.baseAddress! + r * d
-                    let values = hv + r * k, indices = hi + r * k
-                    var worst = values[0]
-                    for j in 0..<n {
-                        let tr = t.baseAddress! + j * d
-                        var s = 0.0
+                var distances = [Double](repeating: 0, count: n)
+                distances.withUnsafeMutableBufferPointer { dist in
+                    let out = dist.baseAddress!
+                    for r in 0..<m {
+                        let qr = q.baseAddress! + r * d
+                        var tr = t.baseAddress!
                         if p == 2 {
-                            for c in 0..<d { let diff = qr[c] - tr[c]; s += diff * diff }
+                            for j in 0..<n {
+                                var s = 0.0
+                                for c in 0..<d { let diff = qr[c] - tr[c]; s += diff * diff }
+                                out[j] = s
+                                tr += d
+                            }
                         } else if p == 1 {
-                            for c in 0..<d { s += abs(qr[c] - tr[c]) }
+                            for j in 0..<n {
+                                var s = 0.0
+                                for c in 0..<d { s += abs(qr[c] - tr[c]) }
+                                out[j] = s
+                                tr += d
+                            }
                         } else {
-                            for c in 0..<d { s += pow(abs(qr[c] - tr[c]), p) }
+                            for j in 0..<n {
+                                var s = 0.0
+                                for c in 0..<d { s += pow(abs(qr[c] - tr[c]), p) }
+                                out[j] = s
+                                tr += d
+                            }
                         }
-                        if s < worst {
-                            Self.heapPush(values, indices, k, s, Int32(j))
-                            worst = values[0]
-                        }
+                        Self.scan(out, n, offset: 0, hv + r * k, hi + r * k, k)
                     }
                 }
             }
