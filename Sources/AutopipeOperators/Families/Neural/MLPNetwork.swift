@@ -13,7 +13,7 @@ enum MLPActivation: String, Codable, Sendable {
         case .identity: break
         case .logistic: for i in 0..<count { z[i] = 1 / (1 + exp(-z[i])) }
         case .tanh: for i in 0..<count { z[i] = Glibc.tanh(z[i]) }
-        case .relu: for i in 0..<count where !(z[i] > 0) { z[i] = max(z[i], 0) }
+        case .relu: for i in 0..<count { let v = z[i]; z[i] = v > 0 ? v : 0 }
         }
     }
 
@@ -23,7 +23,7 @@ enum MLPActivation: String, Codable, Sendable {
         case .identity: break
         case .logistic: for i in 0..<count { delta[i] *= a[i] * (1 - a[i]) }
         case .tanh: for i in 0..<count { delta[i] *= 1 - a[i] * a[i] }
-        case .relu: for i in 0..<count where a[i] == 0 { delta[i] = 0 }
+        case .relu: for i in 0..<count { let v = delta[i]; delta[i] = a[i] == 0 ? 0 : v }
         }
     }
 }
@@ -72,7 +72,7 @@ struct MLPNetwork: Codable, Sendable {
                 let intercept = w.baseAddress! + interceptOffset(layer)
                 let previous: UnsafePointer<Double> = layer == 0 ? input : UnsafePointer(act + offsets[layer - 1])
                 let o = act + offsets[layer]
-                for r in 0..<rows { for j in 0..<fanOut { o[r * fanOut + j] = intercept[j] } }
+                for r in 0..<rows { (o + r * fanOut).update(from: intercept, count: fanOut) }
                 BLAS.gemm(transposeA: false, transposeB: false, m: rows, n: fanOut, k: fanIn, alpha: 1,
                           previous, lda: fanIn, coef, ldb: fanOut, beta: 1, o, ldc: fanOut)
                 if layer + 1 < layerCount {

@@ -76,10 +76,12 @@ enum MLPTrainer {
                 try context.check()
                 let rows = min(batch, n - start)
                 x.values.withUnsafeBufferPointer { v in
-                    for r in 0..<rows {
-                        let source = order[start + r]
-                        for c in 0..<d { xBatch[r * d + c] = v[source * d + c] }
-                        yBatch[r] = labels[source]
+                    xBatch.withUnsafeMutableBufferPointer { xb in
+                        for r in 0..<rows {
+                            let source = order[start + r]
+                            (xb.baseAddress! + r * d).update(from: v.baseAddress! + source * d, count: d)
+                            yBatch[r] = labels[source]
+                        }
                     }
                 }
                 let batchLoss = xBatch.withUnsafeBufferPointer { xb in
@@ -179,8 +181,11 @@ enum MLPTrainer {
                 BLAS.gemm(transposeA: true, transposeB: false, m: fanIn, n: fanOut, k: rows, alpha: 1,
                           input, lda: fanIn, delta, ldb: fanOut, beta: 0, coefGrad, ldc: fanOut)
                 for j in 0..<(fanIn * fanOut) { coefGrad[j] = (coefGrad[j] + alpha * coef[j]) * scale }
-                for j in 0..<fanOut { interceptGrad[j] = 0 }
-                for r in 0..<rows { for j in 0..<fanOut { interceptGrad[j] += delta[r * fanOut + j] } }
+                interceptGrad.update(repeating: 0, count: fanOut)
+                for r in 0..<rows {
+                    let row = delta + r * fanOut
+                    for j in 0..<fanOut { interceptGrad[j] += row[j] }
+                }
                 for j in 0..<fanOut { interceptGrad[j] *= scale }
                 if layer > 0 {
                     let previousDelta = deltas + offsets[layer - 1]
