@@ -91,7 +91,8 @@ struct HistBoostingFixtureTests {
         #expect(throws: OperatorError.timedOut(seconds: 0.2)) {
             _ = try op.fit(x, y, classCount: 2, context: FitContext(seed: 0, cancellation: CancellationToken(timeLimit: 0.2)))
         }
-        #expect(ContinuousClock.now - start < .milliseconds(700))
+        // 0.2 s deadline plus slack for a loaded 2-core machine running the suites in parallel.
+        #expect(ContinuousClock.now - start < .milliseconds(1000))
     }
 
     @Test("early stopping ('auto') stops before max_iter on large data")

@@ -19,7 +19,7 @@ struct HistBinMapper: Codable, Sendable {
     static let almostInfinity = 1e300
     static let subsampleSize = 200_000
 
-    init(fitting x: Matrix, rows: [Int], maxBins: Int, generator: inout SeededGenerator) {
+    init(fitting x: Matrix, rows: [Int], maxBins: Int, generator: inout SeededGenerator, context: FitContext) throws {
         var sampleRows = rows
         if sampleRows.count > Self.subsampleSize {
             // Partial Fisher-Yates: the first `subsampleSize` entries become a uniform sample without replacement.
@@ -33,8 +33,9 @@ struct HistBinMapper: Codable, Sendable {
         var column = [Double]()
         column.reserveCapacity(sampleRows.count)
         let d = x.columns
-        x.values.withUnsafeBufferPointer { v in
-            for f in 0..<d {
+        for f in 0..<d {
+            try context.check()
+            x.values.withUnsafeBufferPointer { v in
                 column.removeAll(keepingCapacity: true)
                 for r in sampleRows {
                     let value = v[r * d + f]

@@ -152,9 +152,11 @@ enum HistBooster {
             validationRows = split.test
         }
         var binGenerator = generator.derived("binning")
-        let mapper = HistBinMapper(fitting: x, rows: trainRows, maxBins: c.maxBins, generator: &binGenerator)
+        let mapper = try HistBinMapper(fitting: x, rows: trainRows, maxBins: c.maxBins, generator: &binGenerator,
+                                       context: context)
         let nTrain = trainRows.count, nVal = validationRows.count
         let binned = mapper.transform(x, rows: trainRows)
+        try context.check()
         let binnedVal = nVal > 0 ? mapper.transform(x, rows: validationRows) : []
         var hasMissing = [Bool](repeating: false, count: d)
         let missingCodes = mapper.binsNonMissing.map { UInt8(truncatingIfNeeded: $0) }
