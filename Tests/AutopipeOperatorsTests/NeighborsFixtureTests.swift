@@ -61,3 +61,15 @@ struct NeighborsFixtureTests {
         #expect(ContinuousClock.now - start < .milliseconds(200))
     }
 }
+
+extension NeighborsFixtureTests {
+    @Test("distances that overflow to infinity still give k neighbours, no trap")
+    func overflowingDistances() throws {
+        let x = Matrix([[1e200, 0], [-1e200, 0], [1e200, 1], [0, 0]])
+        let fitted = try KNeighborsClassifier(["n_neighbors": 3]).fit(x, [0, 1, 0, 1], classCount: 2, context: FitContext())
+        let p = try fitted.scores(Matrix([[-1e200, 5]]))
+        #expect(p.rows == 1)
+        let regression = try KNeighborsRegressor(["n_neighbors": 4, "weights": "distance"]).fit(x, [1, 2, 3, 4], context: FitContext())
+        #expect(try regression.predict(Matrix([[-1e200, 5]])).count == 1)
+    }
+}

@@ -84,6 +84,7 @@ struct HistEnsemble: Codable, Sendable {
         let n = x.rows, d = x.columns, k = treesPerIteration
         var raw = [Double](repeating: 0, count: n * k)
         for i in 0..<n { for c in 0..<k { raw[i * k + c] = baseline[c] } }
+        guard n > 0 else { return raw }
         x.values.withUnsafeBufferPointer { v in
             feature.withUnsafeBufferPointer { fe in
             threshold.withUnsafeBufferPointer { th in
@@ -92,16 +93,20 @@ struct HistEnsemble: Codable, Sendable {
             right.withUnsafeBufferPointer { ri in
             value.withUnsafeBufferPointer { va in
                 raw.withUnsafeMutableBufferPointer { out in
-                    for i in 0..<n {
-                        let row = v.baseAddress! + i * d
-                        for (t, root) in roots.enumerated() {
+                    // Tree by tree (its few nodes stay in cache), rows in order; each row's sum is still
+                    // baseline + tree 1 + tree 2 + ... as scikit-learn accumulates.
+                    let base = v.baseAddress!
+                    for (t, root) in roots.enumerated() {
+                        let output = t % k
+                        for i in 0..<n {
+                            let row = base + i * d
                             var node = Int(root)
                             while fe[node] >= 0 {
                                 let value = row[Int(fe[node])]
                                 let goLeft = value.isNaN ? ml[node] : value <= th[node]
                                 node = Int(goLeft ? le[node] : ri[node])
                             }
-                            out[i * k + t % k] += va[node]
+                            out[i * k + output] += va[node]
                         }
                     }
                 }

@@ -27,6 +27,7 @@ struct NeighborSearch {
     /// Neighbour indices and distances (true distances, not squared), each m x k row-major, sorted by distance.
     func neighbors(_ queries: Matrix, context: CancellationToken? = nil) -> (indices: [Int32], distances: [Double]) {
         let m = queries.rows, n = train.rows, d = train.columns, k = self.k
+        guard m > 0 && n > 0 && k > 0 else { return ([], []) }
         var heapValues = [Double](repeating: .infinity, count: m * k)
         var heapIndices = [Int32](repeating: -1, count: m * k)
         let useGemm = p == 2 && (d > 15 || k >= n / 2)
@@ -45,6 +46,16 @@ struct NeighborSearch {
         var indices = [Int32](repeating: 0, count: m * k)
         for r in 0..<m {
             let base = r * k
+            // Distances that overflowed to +inf never enter the heap; such slots take the lowest unused rows.
+            if heapIndices[base..<(base + k)].contains(-1) {
+                var used = Set(heapIndices[base..<(base + k)])
+                var candidate: Int32 = 0
+                for j in 0..<k where heapIndices[base + j] < 0 {
+                    while used.contains(candidate) { candidate += 1 }
+                    heapIndices[base + j] = candidate
+                    used.insert(candidate)
+                }
+            }
             for j in 0..<k { order[j] = j }
             order.sort { a, b in
                 let va = heapValues[base + a], vb = heapValues[base + b]
