@@ -26,4 +26,9 @@ void dorgqr_(const int *m, const int *n, const int *k, double *a, const int *lda
              double *work, const int *lwork, int *info);
 void dgetrf_(const int *m, const int *n, double *a, const int *lda, int *ipiv, int *info);
 // ---- end Decomposition family ----
+
+// ---- Appended by the hgb helper (Boosting/Neighbors/Neural): OpenBLAS dynamic-arch kernel selection, used by
+// ---- BLAS.selectKernelsForCPU() (Linalg/BLAS+CoreType.swift). Exported by DYNAMIC_ARCH builds of OpenBLAS.
+void gotoblas_dynamic_init(void);
+void gotoblas_dynamic_quit(void);
 #endif
