@@ -1,4 +1,8 @@
 /// The Linear family's registered operators.
 public enum LinearFamily {
-    public static let entries: [OperatorEntry] = []
+    public static let entries: [OperatorEntry] = [
+        OperatorEntry(LogisticRegression.self),
+        OperatorEntry(LinearSVC.self),
+        OperatorEntry(LinearSVR.self),
+    ]
 }

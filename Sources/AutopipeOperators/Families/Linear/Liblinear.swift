@@ -1,0 +1,280 @@
+import AutopipeData
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A dense liblinear problem: the rows of X with liblinear's bias feature appended (value `intercept_scaling`)
+/// when fitting an intercept, as scikit-learn's `_fit_liblinear` builds it. The bias weight is regularised like
+/// every other weight (liblinear's formulation, which scikit-learn keeps).
+struct LiblinearProblem {
+    /// Row-major rows x width.
+    let x: [Double]
+    let rows: Int
+    /// Feature count including the bias column.
+    let width: Int
+    let bias: Double?
+
+    init(_ matrix: Matrix, bias: Double?) {
+        let rows = matrix.rows
+        self.rows = rows
+        if let bias {
+            let d = matrix.columns
+            width = d + 1
+            var values = [Double](repeating: bias, count: rows * (d + 1))
+            matrix.values.withUnsafeBufferPointer { src in
+                values.withUnsafeMutableBufferPointer { dst in
+                    for r in 0..<rows {
+                        for c in 0..<d { dst[r * (d + 1) + c] = src[r * d + c] }
+                    }
+                }
+            }
+            x = values
+        } else {
+            width = matrix.columns
+            x = matrix.values
+        }
+        self.bias = bias
+    }
+
+    /// Splits a solution into (coef, intercept) the way scikit-learn does: intercept = intercept_scaling * w_bias.
+    func split(_ w: [Double]) -> (coef: [Double], intercept: Double) {
+        guard let bias else { return (w, 0) }
+        return (Array(w[0..<(width - 1)]), bias * w[width - 1])
+    }
+
+    /// Per-row squared norms.
+    func rowSquaredNorms() -> [Double] {
+        var out = [Double](repeating: 0, count: rows)
+        x.withUnsafeBufferPointer { xv in
+            for r in 0..<rows {
+                var s = 0.0
+                let base = r * width
+                for c in 0..<width { s += xv[base + c] * xv[base + c] }
+                out[r] = s
+            }
+        }
+        return out
+    }
+}
+
+/// The smooth primal objectives liblinear minimises with TRON: 0.5 ||w||^2 + sum_i C_i loss_i(w . x_i).
+enum TronLoss {
+    /// Logistic loss, y in {-1, +1} (liblinear L2R_LR).
+    case logistic
+    /// Squared hinge, y in {-1, +1} (L2R_L2LOSS_SVC).
+    case squaredHinge
+    /// Squared epsilon-insensitive loss for regression (L2R_L2LOSS_SVR), real y.
+    case squaredEpsilonInsensitive(epsilon: Double)
+}
+
+/// liblinear's trust-region Newton method (tron.cpp) with dense matrix-vector products through BLAS.
+final class Tron {
+    let problem: LiblinearProblem
+    let y: [Double]
+    let c: Double
+    let loss: TronLoss
+
+    // Work arrays.
+    private var z: [Double]
+    private var dd: [Double]
+
+    init(problem: LiblinearProblem, y: [Double], c: Double, loss: TronLoss) {
+        self.problem = problem
+        self.y = y
+        self.c = c
+        self.loss = loss
+        z = [Double](repeating: 0, count: problem.rows)
+        dd = [Double](repeating: 0, count: problem.rows)
+    }
+
+    private func xv(_ v: UnsafePointer<Double>, _ out: UnsafeMutablePointer<Double>) {
+        problem.x.withUnsafeBufferPointer { xp in
+            if let base = xp.baseAddress {
+                LinearBLAS.gemv(base, rows: problem.rows, columns: problem.width, v, out)
+            }
+        }
+    }
+
+    private func xtv(_ v: UnsafePointer<Double>, _ out: UnsafeMutablePointer<Double>) {
+        problem.x.withUnsafeBufferPointer { xp in
+            if let base = xp.baseAddress {
+                LinearBLAS.gemvT(base, rows: problem.rows, columns: problem.width, v, out)
+            }
+        }
+    }
+
+    /// f(w); leaves X w (or the margins) in `z` for `grad`.
+    func fun(_ w: UnsafePointer<Double>) -> Double {
+        let n = problem.rows, width = problem.width
+        var f = 0.0
+        for i in 0..<width { f += w[i] * w[i] }
+        f /= 2
+        z.withUnsafeMutableBufferPointer { zp in
+            guard let zb = zp.baseAddress else { return }
+            xv(w, zb)
+            switch loss {
+            case .logistic:
+                for i in 0..<n {
+                    let yz = y[i] * zp[i]
+                    f += yz >= 0 ? c * log(1 + exp(-yz)) : c * (-yz + log(1 + exp(yz)))
+                }
+            case .squaredHinge:
+                for i in 0..<n {
+                    zp[i] = y[i] * zp[i]
+                    let d = 1 - zp[i]
+                    if d > 0 { f += c * d * d }
+                }
+            case .squaredEpsilonInsensitive(let p):
+                for i in 0..<n {
+                    let d = zp[i] - y[i]
+                    if d < -p { f += c * (d + p) * (d + p) } else if d > p { f += c * (d - p) * (d - p) }
+                }
+            }
+        }
+        return f
+    }
+
+    /// Gradient at the w last passed to `fun`; sets the Hessian weights `dd` (0 where a squared loss is flat).
+    func grad(_ w: UnsafePointer<Double>, _ g: UnsafeMutablePointer<Double>) {
+        let n = problem.rows, width = problem.width
+        var coefficient = [Double](repeating: 0, count: n)
+        var factor = 1.0
+        switch loss {
+        case .logistic:
+            for i in 0..<n {
+                let s = 1 / (1 + exp(-y[i] * z[i]))
+                dd[i] = c * s * (1 - s)
+                coefficient[i] = c * (s - 1) * y[i]
+            }
+        case .squaredHinge:
+            factor = 2
+            for i in 0..<n {
+                if z[i] < 1 {
+                    coefficient[i] = c * y[i] * (z[i] - 1)
+                    dd[i] = c
+                } else {
+                    coefficient[i] = 0
+                    dd[i] = 0
+                }
+            }
+        case .squaredEpsilonInsensitive(let p):
+            factor = 2
+            for i in 0..<n {
+                let d = z[i] - y[i]
+                if d < -p { coefficient[i] = c * (d + p); dd[i] = c }
+                else if d > p { coefficient[i] = c * (d - p); dd[i] = c }
+                else { coefficient[i] = 0; dd[i] = 0 }
+            }
+        }
+        coefficient.withUnsafeBufferPointer { cp in
+            if let cb = cp.baseAddress { xtv(cb, g) }
+        }
+        for i in 0..<width { g[i] = w[i] + factor * g[i] }
+    }
+
+    /// Hessian (generalised, for the squared losses) times s.
+    func hv(_ s: UnsafePointer<Double>, _ hs: UnsafeMutablePointer<Double>, scratch: UnsafeMutablePointer<Double>) {
+        let n = problem.rows, width = problem.width
+        xv(s, scratch)
+        for i in 0..<n { scratch[i] *= dd[i] }
+        xtv(UnsafePointer(scratch), hs)
+        let factor: Double
+        switch loss {
+        case .logistic: factor = 1
+        case .squaredHinge, .squaredEpsilonInsensitive: factor = 2
+        }
+        for i in 0..<width { hs[i] = s[i] + factor * hs[i] }
+    }
+
+    /// Minimises from w = 0; stops when ||g|| <= eps ||g(0)|| or after `maxIter` Newton iterations (returning
+    /// the current iterate, as liblinear does).
+    func minimize(eps: Double, maxIter: Int, context: FitContext) throws -> [Double] {
+        let width = problem.width
+        let eta0 = 1e-4, eta1 = 0.25, eta2 = 0.75
+        let sigma1 = 0.25, sigma2 = 0.5, sigma3 = 4.0
+        var w = [Double](repeating: 0, count: width)
+        var s = [Double](repeating: 0, count: width)
+        var r = [Double](repeating: 0, count: width)
+        var wNew = [Double](repeating: 0, count: width)
+        var g = [Double](repeating: 0, count: width)
+        var d = [Double](repeating: 0, count: width)
+        var hd = [Double](repeating: 0, count: width)
+        var scratch = [Double](repeating: 0, count: max(problem.rows, 1))
+        var f = w.withUnsafeBufferPointer { fun($0.baseAddress!) }
+        w.withUnsafeBufferPointer { wp in g.withUnsafeMutableBufferPointer { grad(wp.baseAddress!, $0.baseAddress!) } }
+        var delta = norm(g)
+        let gnorm1 = delta
+        var search = gnorm1 > eps * gnorm1
+        var iter = 1
+        while iter <= maxIter && search {
+            try context.check()
+            // Truncated conjugate gradient inside the trust region.
+            for i in 0..<width { s[i] = 0; r[i] = -g[i]; d[i] = r[i] }
+            let cgtol = 0.1 * norm(g)
+            var rTr = dot(r, r)
+            var cgIterations = 0
+            while norm(r) > cgtol && cgIterations < 10 * width + 100 {
+                cgIterations += 1
+                d.withUnsafeBufferPointer { dp in
+                    hd.withUnsafeMutableBufferPointer { hp in
+                        scratch.withUnsafeMutableBufferPointer { sp in hv(dp.baseAddress!, hp.baseAddress!, scratch: sp.baseAddress!) }
+                    }
+                }
+                let dHd = dot(d, hd)
+                if !(dHd > 0) { break }
+                var alpha = rTr / dHd
+                for i in 0..<width { s[i] += alpha * d[i] }
+                if norm(s) > delta {
+                    alpha = -alpha
+                    for i in 0..<width { s[i] += alpha * d[i] }
+                    let std = dot(s, d), sts = dot(s, s), dtd = dot(d, d)
+                    let dsq = delta * delta
+                    let rad = (std * std + dtd * (dsq - sts)).squareRoot()
+                    alpha = std >= 0 ? (dsq - sts) / (std + rad) : (rad - std) / dtd
+                    for i in 0..<width { s[i] += alpha * d[i] }
+                    for i in 0..<width { r[i] -= alpha * hd[i] }
+                    break
+                }
+                for i in 0..<width { r[i] -= alpha * hd[i] }
+                let rnew = dot(r, r)
+                let beta = rnew / rTr
+                for i in 0..<width { d[i] = r[i] + beta * d[i] }
+                rTr = rnew
+            }
+            for i in 0..<width { wNew[i] = w[i] + s[i] }
+            let gs = dot(g, s)
+            let prered = -0.5 * (gs - dot(s, r))
+            let fnew = wNew.withUnsafeBufferPointer { fun($0.baseAddress!) }
+            let actred = f - fnew
+            let snorm = norm(s)
+            if iter == 1 { delta = min(delta, snorm) }
+            let alpha = fnew - f - gs <= 0 ? sigma3 : max(sigma1, -0.5 * (gs / (fnew - f - gs)))
+            if actred < eta0 * prered { delta = min(max(alpha, sigma1) * snorm, sigma2 * delta) }
+            else if actred < eta1 * prered { delta = max(sigma1 * delta, min(alpha * snorm, sigma2 * delta)) }
+            else if actred < eta2 * prered { delta = max(sigma1 * delta, min(alpha * snorm, sigma3 * delta)) }
+            else { delta = max(delta, min(alpha * snorm, sigma3 * delta)) }
+            if actred > eta0 * prered {
+                iter += 1
+                w = wNew
+                f = fnew
+                // `z` holds the margins of wNew (the last `fun` call).
+                w.withUnsafeBufferPointer { wp in g.withUnsafeMutableBufferPointer { grad(wp.baseAddress!, $0.baseAddress!) } }
+                if norm(g) <= eps * gnorm1 { search = false; break }
+            }
+            // On a rejected step the Hessian weights (set by `grad`) still belong to w, as in liblinear.
+            if f < -1.0e32 { break }
+            if abs(actred) <= 0 && prered <= 0 { break }
+            if abs(actred) <= 1.0e-12 * abs(f) && abs(prered) <= 1.0e-12 * abs(f) { break }
+            if !delta.isFinite || delta <= 0 { break }
+        }
+        return w
+    }
+
+    private func dot(_ a: [Double], _ b: [Double]) -> Double {
+        var s = 0.0
+        for i in 0..<a.count { s += a[i] * b[i] }
+        return s
+    }
+
+    private func norm(_ a: [Double]) -> Double { dot(a, a).squareRoot() }
+}
