@@ -80,6 +80,14 @@ enum LinearBLAS {
         return g
     }
 
+    /// G += alpha * X^T X on the upper triangle of the row-major `columns` x `columns` G (X row-major).
+    static func syrkUpper(_ x: P, rows: Int, columns: Int, alpha: Double, into g: MP) {
+        if rows == 0 || columns == 0 { return }
+        BLAS.ensureConfigured()
+        cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(columns), Int32(rows), alpha, x, Int32(columns), 1,
+                    g, Int32(columns))
+    }
+
     /// Thin SVD of a row-major `rows` x `columns` matrix (LAPACK dgesdd): singular values (descending) and the
     /// left singular vectors as a row-major `rows` x k matrix, k = min(rows, columns); optionally V^T (k x columns).
     static func thinSVD(_ a: [Double], rows: Int, columns: Int) throws -> (s: [Double], u: [Double], vt: [Double]) {

@@ -76,7 +76,19 @@ final class Tron {
 
     // Work arrays.
     private var z: [Double]
-    private var dd: [Double]
+    var dd: [Double]
+    /// Rows with a non-zero Hessian weight (squared losses), gathered contiguously, and their weights.
+    var active: [Double] = []
+    var activeWeight: [Double] = []
+    var activeCount = 0
+    /// TRON's Hessian products need the active rows gathered; the explicit Newton path does not.
+    var gathersActiveRows = true
+    /// Newton path: sum of dd_i x_i x_i^T (upper triangle), the weights it holds, updates since a rebuild.
+    var hessianBase: [Double] = []
+    var hessianWeights: [Double] = []
+    var hessianUpdates = 0
+    /// X^T X of the problem (with the bias column), when the caller shares it between several problems.
+    var sharedGram: [Double]?
 
     init(problem: LiblinearProblem, y: [Double], c: Double, loss: TronLoss) {
         self.problem = problem
@@ -85,6 +97,10 @@ final class Tron {
         self.loss = loss
         z = [Double](repeating: 0, count: problem.rows)
         dd = [Double](repeating: 0, count: problem.rows)
+        if case .logistic = loss {} else {
+            active = [Double](repeating: 0, count: problem.rows * problem.width)
+            activeWeight = [Double](repeating: 0, count: problem.rows)
+        }
     }
 
     private func xv(_ v: UnsafePointer<Double>, _ out: UnsafeMutablePointer<Double>) {
@@ -166,30 +182,85 @@ final class Tron {
                 else { coefficient[i] = 0; dd[i] = 0 }
             }
         }
-        coefficient.withUnsafeBufferPointer { cp in
-            if let cb = cp.baseAddress { xtv(cb, g) }
+        if factor == 2 && gathersActiveRows {
+            // Only the active rows have a non-zero coefficient: gather them and multiply the subset.
+            gatherActiveRows()
+            let m = activeCount
+            var packed = [Double](repeating: 0, count: max(m, 1))
+            var j = 0
+            for i in 0..<n where dd[i] != 0 { packed[j] = coefficient[i]; j += 1 }
+            if m == 0 {
+                for i in 0..<width { g[i] = 0 }
+            } else {
+                active.withUnsafeBufferPointer { ap in
+                    packed.withUnsafeBufferPointer { pp in
+                        if let a = ap.baseAddress, let p = pp.baseAddress {
+                            LinearBLAS.gemvT(a, rows: m, columns: width, p, g)
+                        }
+                    }
+                }
+            }
+        } else {
+            coefficient.withUnsafeBufferPointer { cp in
+                if let cb = cp.baseAddress { xtv(cb, g) }
+            }
         }
         for i in 0..<width { g[i] = w[i] + factor * g[i] }
     }
 
-    /// Hessian (generalised, for the squared losses) times s.
+    /// Hessian (generalised, for the squared losses) times s. For the squared losses only the rows with a
+    /// non-zero weight (liblinear's index set I) take part; they were gathered by `grad`.
     func hv(_ s: UnsafePointer<Double>, _ hs: UnsafeMutablePointer<Double>, scratch: UnsafeMutablePointer<Double>) {
-        let n = problem.rows, width = problem.width
-        xv(s, scratch)
-        for i in 0..<n { scratch[i] *= dd[i] }
-        xtv(UnsafePointer(scratch), hs)
+        let width = problem.width
         let factor: Double
         switch loss {
-        case .logistic: factor = 1
-        case .squaredHinge, .squaredEpsilonInsensitive: factor = 2
+        case .logistic:
+            factor = 1
+            let n = problem.rows
+            xv(s, scratch)
+            for i in 0..<n { scratch[i] *= dd[i] }
+            xtv(UnsafePointer(scratch), hs)
+        case .squaredHinge, .squaredEpsilonInsensitive:
+            factor = 2
+            let m = activeCount
+            if m == 0 {
+                for i in 0..<width { hs[i] = 0 }
+            } else {
+                active.withUnsafeBufferPointer { ap in
+                    guard let a = ap.baseAddress else { return }
+                    LinearBLAS.gemv(a, rows: m, columns: width, s, scratch)
+                    for i in 0..<m { scratch[i] *= activeWeight[i] }
+                    LinearBLAS.gemvT(a, rows: m, columns: width, UnsafePointer(scratch), hs)
+                }
+            }
         }
         for i in 0..<width { hs[i] = s[i] + factor * hs[i] }
+    }
+
+    /// Copies the rows with a non-zero Hessian weight into `active` (row-major) with their weights.
+    private func gatherActiveRows() {
+        let n = problem.rows, width = problem.width
+        var m = 0
+        problem.x.withUnsafeBufferPointer { xp in
+            active.withUnsafeMutableBufferPointer { ap in
+                for i in 0..<n where dd[i] != 0 {
+                    let src = i * width, dst = m * width
+                    for c in 0..<width { ap[dst + c] = xp[src + c] }
+                    activeWeight[m] = dd[i]
+                    m += 1
+                }
+            }
+        }
+        activeCount = m
     }
 
     /// Minimises from w = 0; stops when ||g|| <= eps ||g(0)|| or after `maxIter` Newton iterations (returning
     /// the current iterate, as liblinear does).
     func minimize(eps: Double, maxIter: Int, context: FitContext) throws -> [Double] {
         let width = problem.width
+        if width <= Self.newtonWidthLimit {
+            return try minimizeNewton(eps: eps, maxIter: maxIter, context: context)
+        }
         let eta0 = 1e-4, eta1 = 0.25, eta2 = 0.75
         let sigma1 = 0.25, sigma2 = 0.5, sigma3 = 4.0
         var w = [Double](repeating: 0, count: width)

@@ -72,6 +72,11 @@ public struct LinearSVC: Classifier {
         let positives = k == 2 ? [1] : Array(0..<k)
         let problem = LiblinearProblem(x, bias: fitIntercept ? interceptScaling : nil)
         var generator = context.generator()
+        // The explicit-Hessian Newton path starts every one-vs-rest problem from C X^T X: compute X^T X once.
+        var gram: [Double]? = nil
+        if penalty == "l2" && !dual && problem.width <= Tron.newtonWidthLimit && positives.count > 1 {
+            gram = problem.x.withUnsafeBufferPointer { LinearBLAS.gram($0.baseAddress!, rows: problem.rows, columns: problem.width) }
+        }
         var coef: [Double] = [], intercept: [Double] = []
         for positive in positives {
             let signs = classes.signs(positive: positive)
@@ -95,6 +100,7 @@ public struct LinearSVC: Classifier {
                                           maxIter: maxIter, generator: &generator, context: context)
             } else {
                 let tron = Tron(problem: problem, y: signs, c: c, loss: .squaredHinge)
+                tron.sharedGram = gram
                 w = try tron.minimize(eps: primalTol, maxIter: maxIter, context: context)
             }
             let parts = problem.split(w)
