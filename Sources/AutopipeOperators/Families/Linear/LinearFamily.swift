@@ -4,5 +4,7 @@ public enum LinearFamily {
         OperatorEntry(LogisticRegression.self),
         OperatorEntry(LinearSVC.self),
         OperatorEntry(LinearSVR.self),
+        OperatorEntry(SGDClassifier.self),
+        OperatorEntry(SGDRegressor.self),
     ]
 }
