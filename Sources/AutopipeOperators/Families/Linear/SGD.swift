@@ -136,109 +136,123 @@ enum PlainSGD {
         let penaltyL1 = settings.penalty == "l1" || settings.penalty == "elasticnet"
         if settings.penalty == "l2" { l1Ratio = 0 } else if settings.penalty == "l1" { l1Ratio = 1 }
         let alpha = settings.alpha
-        var w = [Double](repeating: 0, count: d)
-        var q = [Double](repeating: 0, count: penaltyL1 ? d : 0)
-        var wscale = 1.0
-        var intercept = 0.0
-        var u = 0.0
-        var eta = settings.eta0
-        var t = 1.0
         var optimalInit = 0.0
         if settings.schedule == .optimal {
             let typw = (1.0 / alpha.squareRoot()).squareRoot()
             let initialEta0 = typw / max(1.0, loss.dloss(1.0, -typw))
             optimalInit = 1.0 / (initialEta0 * alpha)
         }
-        var order = trainRows
         let trainCount = Double(trainRows.count)
-        var bestLoss = Double.infinity, bestScore = -Double.infinity
-        var noImprovement = 0
-        var epoch = 0
         let tol = settings.tol ?? -Double.infinity
         let maxDloss = 1e12
-        try x.withUnsafeBufferPointer { xb in
-            guard let xp = xb.baseAddress else { return }
-            try w.withUnsafeMutableBufferPointer { wb in
-                guard let wp = wb.baseAddress else { return }
-                try q.withUnsafeMutableBufferPointer { qb in
-                    while epoch < settings.maxIter {
-                        try context.check()
-                        var sumLoss = 0.0
-                        if settings.shuffle { generator.shuffle(&order) }
-                        for row in order {
-                            let xi = xp + row * d
-                            let yi = y[row]
-                            var dotValue = 0.0
-                            for c in 0..<d { dotValue += wp[c] * xi[c] }
-                            let p = dotValue * wscale + intercept
-                            switch settings.schedule {
-                            case .optimal: eta = 1.0 / (alpha * (optimalInit + t - 1))
-                            case .invscaling: eta = settings.eta0 / pow(t, settings.powerT)
-                            case .constant, .adaptive: break
+        let schedule = settings.schedule, eta0 = settings.eta0, powerT = settings.powerT
+        let fitIntercept = settings.fitIntercept, tracksLoss = validationScore == nil
+        // All mutable state lives inside the closure (captured variables would be boxed on the heap and the hot
+        // loop would go through memory on every access).
+        return try x.withUnsafeBufferPointer { xb in
+            var w = [Double](repeating: 0, count: d)
+            var order = trainRows
+            var wscale = 1.0
+            var intercept = 0.0
+            var u = 0.0
+            var eta = eta0
+            var t = 1.0
+            var bestLoss = Double.infinity, bestScore = -Double.infinity
+            var noImprovement = 0
+            var epoch = 0
+            guard let xp = xb.baseAddress else { return (w, intercept, epoch) }
+            let wp = UnsafeMutablePointer<Double>.allocate(capacity: max(d, 1))
+            let qp = UnsafeMutablePointer<Double>.allocate(capacity: max(d, 1))
+            defer { wp.deallocate(); qp.deallocate() }
+            wp.initialize(repeating: 0, count: max(d, 1))
+            qp.initialize(repeating: 0, count: max(d, 1))
+            let yp = UnsafeMutablePointer<Double>.allocate(capacity: max(n, 1))
+            defer { yp.deallocate() }
+            for i in 0..<n { yp[i] = y[i] }
+            while epoch < settings.maxIter {
+                try context.check()
+                var sumLoss = 0.0
+                if settings.shuffle { shuffleIndices(&order, &generator) }
+                order.withUnsafeBufferPointer { ob in
+                    for row in ob {
+                        let xi = xp + row * d
+                        let yi = yp[row]
+                        // Four partial sums: the dot product is the per-sample bottleneck.
+                        var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+                        var c = 0
+                        while c + 4 <= d {
+                            s0 += wp[c] * xi[c]; s1 += wp[c + 1] * xi[c + 1]
+                            s2 += wp[c + 2] * xi[c + 2]; s3 += wp[c + 3] * xi[c + 3]
+                            c += 4
+                        }
+                        while c < d { s0 += wp[c] * xi[c]; c += 1 }
+                        let p = ((s0 + s1) + (s2 + s3)) * wscale + intercept
+                        switch schedule {
+                        case .optimal: eta = 1.0 / (alpha * (optimalInit + t - 1))
+                        case .invscaling: eta = eta0 / pow(t, powerT)
+                        case .constant, .adaptive: break
+                        }
+                        if tracksLoss { sumLoss += loss.loss(yi, p) }
+                        var dloss = loss.dloss(yi, p)
+                        if dloss < -maxDloss { dloss = -maxDloss } else if dloss > maxDloss { dloss = maxDloss }
+                        let update = -eta * dloss
+                        if penaltyL2 {
+                            wscale *= max(0, 1.0 - ((1.0 - l1Ratio) * eta * alpha))
+                            if wscale < 1e-9 {
+                                for c in 0..<d { wp[c] *= wscale }
+                                wscale = 1
                             }
-                            if validationScore == nil { sumLoss += loss.loss(yi, p) }
-                            var dloss = loss.dloss(yi, p)
-                            if dloss < -maxDloss { dloss = -maxDloss } else if dloss > maxDloss { dloss = maxDloss }
-                            let update = -eta * dloss
-                            if penaltyL2 {
-                                let factor = max(0, 1.0 - ((1.0 - l1Ratio) * eta * alpha))
-                                wscale *= factor
-                                if wscale < 1e-9 {
-                                    for c in 0..<d { wp[c] *= wscale }
-                                    wscale = 1
+                        }
+                        if update != 0 {
+                            let step = update / wscale
+                            for c in 0..<d { wp[c] += xi[c] * step }
+                            if fitIntercept { intercept += update }
+                        }
+                        if penaltyL1 {
+                            u += l1Ratio * eta * alpha
+                            for c in 0..<d {
+                                let z = wp[c]
+                                if wscale * z > 0 {
+                                    wp[c] = max(0, wp[c] - (u + qp[c]) / wscale)
+                                } else if wscale * z < 0 {
+                                    wp[c] = min(0, wp[c] + (u - qp[c]) / wscale)
                                 }
-                            }
-                            if update != 0 {
-                                let step = update / wscale
-                                for c in 0..<d { wp[c] += xi[c] * step }
-                            }
-                            if settings.fitIntercept && update != 0 { intercept += update }
-                            if penaltyL1, let qp = qb.baseAddress {
-                                u += l1Ratio * eta * alpha
-                                for c in 0..<d {
-                                    let z = wp[c]
-                                    if wscale * z > 0 {
-                                        wp[c] = max(0, wp[c] - (u + qp[c]) / wscale)
-                                    } else if wscale * z < 0 {
-                                        wp[c] = min(0, wp[c] + (u - qp[c]) / wscale)
-                                    }
-                                    qp[c] += wscale * (wp[c] - z)
-                                }
-                            }
-                            t += 1
-                        }
-                        epoch += 1
-                        var finite = intercept.isFinite
-                        for c in 0..<d where !wp[c].isFinite { finite = false; break }
-                        if !finite {
-                            throw OperatorError.numerical(operator: name, detail:
-                                "floating-point overflow at epoch \(epoch); scaling the input (StandardScaler or MinMaxScaler) might help")
-                        }
-                        if let validationScore {
-                            var current = [Double](repeating: 0, count: d)
-                            for c in 0..<d { current[c] = wp[c] * wscale }
-                            let score = validationScore(current, intercept)
-                            if tol > -Double.infinity && score < bestScore + tol { noImprovement += 1 } else { noImprovement = 0 }
-                            if score > bestScore { bestScore = score }
-                        } else {
-                            if tol > -Double.infinity && sumLoss > bestLoss - tol * trainCount { noImprovement += 1 }
-                            else { noImprovement = 0 }
-                            if sumLoss < bestLoss { bestLoss = sumLoss }
-                        }
-                        if noImprovement >= settings.nIterNoChange {
-                            if settings.schedule == .adaptive && eta > 1e-6 {
-                                eta /= 5
-                                noImprovement = 0
-                            } else {
-                                break
+                                qp[c] += wscale * (wp[c] - z)
                             }
                         }
+                        t += 1
+                    }
+                }
+                epoch += 1
+                var finite = intercept.isFinite
+                for c in 0..<d where !wp[c].isFinite { finite = false; break }
+                if !finite {
+                    throw OperatorError.numerical(operator: name, detail:
+                        "floating-point overflow at epoch \(epoch); scaling the input (StandardScaler or MinMaxScaler) might help")
+                }
+                if let validationScore {
+                    var current = [Double](repeating: 0, count: d)
+                    for c in 0..<d { current[c] = wp[c] * wscale }
+                    let score = validationScore(current, intercept)
+                    if tol > -Double.infinity && score < bestScore + tol { noImprovement += 1 } else { noImprovement = 0 }
+                    if score > bestScore { bestScore = score }
+                } else {
+                    if tol > -Double.infinity && sumLoss > bestLoss - tol * trainCount { noImprovement += 1 }
+                    else { noImprovement = 0 }
+                    if sumLoss < bestLoss { bestLoss = sumLoss }
+                }
+                if noImprovement >= settings.nIterNoChange {
+                    if schedule == .adaptive && eta > 1e-6 {
+                        eta /= 5
+                        noImprovement = 0
+                    } else {
+                        break
                     }
                 }
             }
+            for c in 0..<d { w[c] = wp[c] * wscale }
+            return (w, intercept, epoch)
         }
-        for c in 0..<d { w[c] *= wscale }
-        return (w, intercept, epoch)
     }
 
     /// Rows held out for early stopping: a shuffled `fraction` of the rows (stratified by `strata` when given),
