@@ -6,5 +6,8 @@ public enum LinearFamily {
         OperatorEntry(LinearSVR.self),
         OperatorEntry(SGDClassifier.self),
         OperatorEntry(SGDRegressor.self),
+        OperatorEntry(RidgeCV.self),
+        OperatorEntry(ElasticNetCV.self),
+        OperatorEntry(LassoLarsCV.self),
     ]
 }
