@@ -119,6 +119,75 @@ final class Tron {
         }
     }
 
+    /// The loss part of f at w + t s, given a = X s and `z` for w (no matrix pass).
+    func lossAlong(_ t: Double, _ a: [Double]) -> Double {
+        let n = problem.rows
+        var f = 0.0
+        switch loss {
+        case .logistic:
+            for i in 0..<n {
+                let yz = y[i] * (z[i] + t * a[i])
+                f += yz >= 0 ? c * log(1 + exp(-yz)) : c * (-yz + log(1 + exp(yz)))
+            }
+        case .squaredHinge:
+            for i in 0..<n {
+                let d = 1 - (z[i] + t * y[i] * a[i])
+                if d > 0 { f += c * d * d }
+            }
+        case .squaredEpsilonInsensitive(let p):
+            for i in 0..<n {
+                let d = z[i] + t * a[i] - y[i]
+                if d < -p { f += c * (d + p) * (d + p) } else if d > p { f += c * (d - p) * (d - p) }
+            }
+        }
+        return f
+    }
+
+    /// First and second derivatives in t of the loss part at w + t s (squared losses; generalised second
+    /// derivative), for an exact line search.
+    func lossDerivativesAlong(_ t: Double, _ a: [Double]) -> (Double, Double) {
+        let n = problem.rows
+        var d1 = 0.0, d2 = 0.0
+        switch loss {
+        case .logistic:
+            for i in 0..<n {
+                let yz = y[i] * (z[i] + t * a[i])
+                let s = 1 / (1 + exp(yz))            // sigmoid(-yz)
+                d1 -= c * s * y[i] * a[i]
+                d2 += c * s * (1 - s) * a[i] * a[i]
+            }
+        case .squaredHinge:
+            for i in 0..<n {
+                let b = y[i] * a[i]
+                let d = 1 - (z[i] + t * b)
+                if d > 0 { d1 -= 2 * c * d * b; d2 += 2 * c * b * b }
+            }
+        case .squaredEpsilonInsensitive(let p):
+            for i in 0..<n {
+                let d = z[i] + t * a[i] - y[i]
+                if d < -p { d1 += 2 * c * (d + p) * a[i]; d2 += 2 * c * a[i] * a[i] }
+                else if d > p { d1 += 2 * c * (d - p) * a[i]; d2 += 2 * c * a[i] * a[i] }
+            }
+        }
+        return (d1, d2)
+    }
+
+    /// Moves `z` from w to w + t s (a = X s), as `fun(w + t s)` would have left it.
+    func advance(_ t: Double, _ a: [Double]) {
+        let n = problem.rows
+        switch loss {
+        case .squaredHinge: for i in 0..<n { z[i] += t * y[i] * a[i] }
+        case .logistic, .squaredEpsilonInsensitive: for i in 0..<n { z[i] += t * a[i] }
+        }
+    }
+
+    /// X v into a new array.
+    func multiply(_ v: [Double]) -> [Double] {
+        var out = [Double](repeating: 0, count: problem.rows)
+        v.withUnsafeBufferPointer { vp in out.withUnsafeMutableBufferPointer { xv(vp.baseAddress!, $0.baseAddress!) } }
+        return out
+    }
+
     /// f(w); leaves X w (or the margins) in `z` for `grad`.
     func fun(_ w: UnsafePointer<Double>) -> Double {
         let n = problem.rows, width = problem.width

@@ -28,12 +28,26 @@ extension Tron {
             var slope = 0.0
             for i in 0..<width { slope += g[i] * step[i] }
             if !(slope < 0) { break }
+            // Backtracking along the step with a = X s: each trial costs O(n), not a matrix pass.
+            let a = multiply(step)
+            var wNorm2 = 0.0, ws = 0.0, ss = 0.0
+            for i in 0..<width { wNorm2 += w[i] * w[i]; ws += w[i] * step[i]; ss += step[i] * step[i] }
+            // Exact line search by one-dimensional Newton steps on the (convex) objective along s, then Armijo
+            // backtracking as a safeguard.
             var t = 1.0
+            for _ in 0..<20 {
+                let (l1, l2) = lossDerivativesAlong(t, a)
+                let d1 = ws + t * ss + l1, d2 = ss + l2
+                guard d2 > 0 else { break }
+                let next = t - d1 / d2
+                if !(next > 0) || !next.isFinite { break }
+                if abs(next - t) <= 1e-10 * max(1, t) { t = next; break }
+                t = next
+            }
             var accepted = false
             var fNew = f
             for _ in 0..<40 {
-                for i in 0..<width { wNew[i] = w[i] + t * step[i] }
-                fNew = wNew.withUnsafeBufferPointer { fun($0.baseAddress!) }
+                fNew = 0.5 * (wNorm2 + 2 * t * ws + t * t * ss) + lossAlong(t, a)
                 if fNew <= f + 1e-4 * t * slope {
                     accepted = true
                     break
@@ -41,14 +55,14 @@ extension Tron {
                 t *= 0.5
             }
             iter += 1
-            if !accepted {
-                // Restore the margins of w (the last `fun` call was a rejected trial).
-                _ = w.withUnsafeBufferPointer { fun($0.baseAddress!) }
-                break
-            }
+            if !accepted { break }
+            advance(t, a)
+            for i in 0..<width { wNew[i] = w[i] + t * step[i] }
             let decrease = f - fNew
             swap(&w, &wNew)
             f = fNew
+            // Refresh the margins exactly now and then (the incremental update drifts by round-off).
+            if iter % 10 == 0 { f = w.withUnsafeBufferPointer { fun($0.baseAddress!) } }
             w.withUnsafeBufferPointer { wp in g.withUnsafeMutableBufferPointer { grad(wp.baseAddress!, $0.baseAddress!) } }
             if decrease <= 1.0e-12 * abs(f) { break }
         }
