@@ -355,6 +355,7 @@ final class Tron {
             var cgIterations = 0
             while norm(r) > cgtol && cgIterations < 10 * width + 100 {
                 cgIterations += 1
+                try context.check()
                 d.withUnsafeBufferPointer { dp in
                     hd.withUnsafeMutableBufferPointer { hp in
                         scratch.withUnsafeMutableBufferPointer { sp in hv(dp.baseAddress!, hp.baseAddress!, scratch: sp.baseAddress!) }
