@@ -12,6 +12,16 @@ enum LiblinearDual {
         return s
     }
 
+    /// Loads a few words of a row early so its cache misses overlap the current row's work (rows are visited in
+    /// a random order); returns a value the caller folds into a sink that is never used.
+    @inline(__always)
+    static func touch(_ x: UnsafePointer<Double>, _ width: Int) -> Double {
+        var s = 0.0
+        var c = 0
+        while c < width { s += x[c]; c += 8 }
+        return s
+    }
+
     @inline(__always)
     static func rowAxpy(_ a: Double, _ x: UnsafePointer<Double>, _ w: UnsafeMutablePointer<Double>, _ width: Int) {
         for c in 0..<width { w[c] += a * x[c] }
@@ -32,6 +42,8 @@ enum LiblinearDual {
         var activeSize = l
         var pgMaxOld = Double.infinity, pgMinOld = -Double.infinity
         var iter = 0
+        var sink = 0.0
+        defer { if sink.isNaN { w.append(0); w.removeLast() } }
         try problem.x.withUnsafeBufferPointer { xb in
             guard let xp = xb.baseAddress else { return }
             try w.withUnsafeMutableBufferPointer { wb in
@@ -48,6 +60,7 @@ enum LiblinearDual {
                         let i = index[s]
                         let yi = y[i]
                         let row = xp + i * width
+                        if s + 1 < activeSize { sink += touch(xp + index[s + 1] * width, width) }
                         var g = rowDot(row, wp, width) * yi - 1
                         g += alpha[i] * diag
                         var pg = 0.0
@@ -112,6 +125,8 @@ enum LiblinearDual {
         var gMaxOld = Double.infinity
         var gNorm1Init = -1.0
         var iter = 0
+        var sink = 0.0
+        defer { if sink.isNaN { w.append(0); w.removeLast() } }
         try problem.x.withUnsafeBufferPointer { xb in
             guard let xp = xb.baseAddress else { return }
             try w.withUnsafeMutableBufferPointer { wb in
@@ -127,6 +142,7 @@ enum LiblinearDual {
                     while s < activeSize {
                         let i = index[s]
                         let row = xp + i * width
+                        if s + 1 < activeSize { sink += touch(xp + index[s + 1] * width, width) }
                         let h = qd[i] + lambda
                         let g = -y[i] + lambda * beta[i] + rowDot(row, wp, width)
                         let gp = g + p, gn = g - p
