@@ -177,6 +177,17 @@ struct LinearTests {
         #expect(throws: OperatorError.self) { _ = try op.fit(big, y, context: FitContext()) }
     }
 
+    @Test("a constant target fits without trapping", arguments: ["LinearSVR", "SGDRegressor", "RidgeCV", "ElasticNetCV",
+                                                                  "LassoLarsCV"])
+    func constantTarget(_ name: String) throws {
+        let (x, _) = Self.data(rows: 50, columns: 4, classes: nil)
+        let fitted = try OperatorRegistry.standard.make(name).fit(x, .values([Double](repeating: 2.5, count: 50)),
+                                                                   context: FitContext())
+        let predicted = try fitted.predictValues(x)
+        #expect(predicted.allSatisfy { abs($0 - 2.5) < 1e-6 || name == "SGDRegressor" || name == "LinearSVR" })
+        #expect(predicted.allSatisfy { $0.isFinite })
+    }
+
     @Test("cross-validated regressors need at least cv rows")
     func tooFewRows() throws {
         let (x, y) = Self.data(rows: 4, columns: 3, classes: nil)

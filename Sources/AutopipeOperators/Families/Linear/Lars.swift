@@ -57,6 +57,7 @@ struct LarsPath {
             }
             if nIter >= maxIter || nActive >= p { break }
             if !drop {
+                while signActive.count <= nActive { signActive.append(0) }
                 signActive[nActive] = positive ? 1 : (cSigned > 0 ? 1 : (cSigned < 0 ? -1 : 0))
                 let m = nActive, n = cIdx + nActive
                 cov.swapAt(cIdx, 0)

@@ -98,6 +98,12 @@ public struct LassoLarsCV: Regressor {
             let order = alphas.indices.sorted { alphas[$0] < alphas[$1] || (alphas[$0] == alphas[$1] && $0 < $1) }
             let xs = order.map { alphas[$0] }, ys = order.map { residues[$0] }
             for (a, alpha) in all.enumerated() {
+                if xs.count < 2 {
+                    // A one-point path (constant training target): its residuals hold for every alpha.
+                    let r = ys[0]
+                    msePath[a][f] = r.reduce(0) { $0 + $1 * $1 } / Double(max(r.count, 1))
+                    continue
+                }
                 var lo = 0, hi = xs.count
                 while lo < hi { let mid = (lo + hi) / 2; if xs[mid] < alpha { lo = mid + 1 } else { hi = mid } }
                 let index = min(max(lo, 1), xs.count - 1)
