@@ -6,8 +6,8 @@ import AutopipeData
 ///
 /// Solvers as liblinear: L2 penalty + squared hinge in the primal is a port of liblinear's trust-region Newton
 /// method; `dual=True` runs liblinear's dual coordinate descent (hinge or squared hinge) with shrinking, shuffled
-/// by the fit's seed. L1 penalty + squared hinge (primal) uses OWL-QN on liblinear's objective (instead of
-/// liblinear's primal coordinate descent) with liblinear's relative tolerance rule. Deliberate differences:
+/// by the fit's seed. L1 penalty + squared hinge (primal) runs a port of liblinear's primal coordinate descent
+/// with line search. Deliberate differences:
 /// `dual` is a plain boolean defaulting to False (scikit-learn's default "auto" picks False whenever there are more
 /// rows than columns; autopipe's parameter table cannot hold a bool-or-string domain); `multi_class` only offers
 /// 'ovr' (Crammer-Singer is not implemented); no `class_weight`.
@@ -72,6 +72,7 @@ public struct LinearSVC: Classifier {
         let positives = k == 2 ? [1] : Array(0..<k)
         let problem = LiblinearProblem(x, bias: fitIntercept ? interceptScaling : nil)
         var generator = context.generator()
+        let columns = penalty == "l1" ? SparseColumns(problem) : nil
         // The explicit-Hessian Newton path starts every one-vs-rest problem from C X^T X: compute X^T X once.
         var gram: [Double]? = nil
         if penalty == "l2" && !dual && problem.width <= Tron.newtonWidthLimit && positives.count > 1 {
@@ -84,17 +85,8 @@ public struct LinearSVC: Classifier {
             let primalTol = tol * Double(max(min(pos, x.rows - pos), 1)) / Double(x.rows)
             let w: [Double]
             if penalty == "l1" {
-                let objective = LinearObjective(x: x, loss: .squaredHinge, functions: 1, signs: signs,
-                                                fitIntercept: fitIntercept, lossScale: c, l2: 0)
-                var l1 = [Double](repeating: 1, count: objective.parameterCount)
-                if fitIntercept { l1[x.columns] = 1 / interceptScaling }
-                let solver = LBFGS(maxIter: 10 * maxIter, gtol: 0, relativeGtol: primalTol)
-                let solution = try solver.minimize([Double](repeating: 0, count: objective.parameterCount), l1: l1,
-                                                   context: context) { objective.evaluate($0, $1) }
-                let parts = objective.split(solution)
-                coef += parts.coef
-                intercept += parts.intercept
-                continue
+                w = try LiblinearL1.squaredHingeSVC(columns ?? SparseColumns(problem), y: signs, c: c, eps: primalTol,
+                                                    maxIter: maxIter, generator: &generator, context: context)
             } else if dual {
                 w = try LiblinearDual.svc(problem, y: signs, c: c, squaredLoss: loss == "squared_hinge", eps: tol,
                                           maxIter: maxIter, generator: &generator, context: context)

@@ -12,9 +12,8 @@ import AutopipeData
 /// How (deliberate differences in the path, not in the optimum): smooth problems use L-BFGS with scipy's stopping
 /// rules (`tol` on the largest gradient component, `max_iter` iterations); liblinear's L2 problem uses a port of
 /// liblinear's trust-region Newton method with its tolerance rule (also for `dual=True`, whose optimum is the same);
-/// L1 and elastic-net problems use OWL-QN (orthant-wise L-BFGS) instead of liblinear's newGLMNET or SAGA, with up to
-/// 10 x `max_iter` iterations for liblinear's L1 (a newGLMNET iteration does far more work than one quasi-Newton
-/// step). Not supported: `class_weight`, `warm_start` and the deprecated `multi_class`.
+/// liblinear's L1 problem runs a port of liblinear's newGLMNET; saga's L1 and elastic-net problems use OWL-QN
+/// (orthant-wise L-BFGS; `tol` on the largest pseudo-gradient component) instead of SAGA. Not supported: `class_weight`, `warm_start` and the deprecated `multi_class`.
 public struct LogisticRegression: Classifier {
     public static let name = "LogisticRegression"
     public static let role = OperatorRole.classifier
@@ -164,31 +163,25 @@ public struct LogisticRegression: Classifier {
     private func fitLiblinear(_ x: Matrix, _ classes: PresentClasses, context: FitContext) throws -> ([Double], [Double]) {
         let k = classes.present.count
         let positives = k == 2 ? [1] : Array(0..<k)
-        let problem = penalty == "l1" ? nil : LiblinearProblem(x, bias: fitIntercept ? interceptScaling : nil)
+        let problem = LiblinearProblem(x, bias: fitIntercept ? interceptScaling : nil)
+        let columns = penalty == "l1" ? SparseColumns(problem) : nil
+        var generator = context.generator()
         var coef: [Double] = [], intercept: [Double] = []
         for positive in positives {
             let signs = classes.signs(positive: positive)
             let pos = signs.filter { $0 > 0 }.count
             let eps = tol * Double(max(min(pos, x.rows - pos), 1)) / Double(x.rows)
-            if let problem {
-                let tron = Tron(problem: problem, y: signs, c: c, loss: .logistic)
-                let w = try tron.minimize(eps: eps, maxIter: maxIter, context: context)
-                let parts = problem.split(w)
-                coef += parts.coef
-                intercept.append(parts.intercept)
+            let w: [Double]
+            if let columns {
+                w = try LiblinearL1.logistic(columns, y: signs, c: c, eps: eps, maxNewtonIter: maxIter,
+                                             generator: &generator, context: context)
             } else {
-                // min ||w||_1 + |b| / s + C sum log-loss, with b = s * w_bias (s = intercept_scaling).
-                let objective = LinearObjective(x: x, loss: .logistic, functions: 1, signs: signs,
-                                                fitIntercept: fitIntercept, lossScale: c, l2: 0)
-                var l1 = [Double](repeating: 1, count: objective.parameterCount)
-                if fitIntercept { l1[x.columns] = 1 / interceptScaling }
-                let solver = LBFGS(maxIter: 10 * maxIter, gtol: 0, relativeGtol: eps)
-                let w = try solver.minimize([Double](repeating: 0, count: objective.parameterCount), l1: l1,
-                                            context: context) { objective.evaluate($0, $1) }
-                let parts = objective.split(w)
-                coef += parts.coef
-                intercept += parts.intercept
+                let tron = Tron(problem: problem, y: signs, c: c, loss: .logistic)
+                w = try tron.minimize(eps: eps, maxIter: maxIter, context: context)
             }
+            let parts = problem.split(w)
+            coef += parts.coef
+            intercept.append(parts.intercept)
         }
         return (coef, intercept)
     }
