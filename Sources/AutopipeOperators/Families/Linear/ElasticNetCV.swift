@@ -140,6 +140,7 @@ public struct ElasticNetCV: Regressor {
         var w = [Double](repeating: 0, count: d)
         var mse = [Double](repeating: 0, count: alphas.count)
         let testRows = testX.rows
+        var predicted = [Double](repeating: 0, count: testRows)
         for (a, alpha) in alphas.enumerated() {
             let l1 = alpha * l1Ratio * Double(n), l2 = alpha * (1 - l1Ratio) * Double(n)
             if useGram {
@@ -153,11 +154,19 @@ public struct ElasticNetCV: Regressor {
             }
             var intercept = data.yMean
             for j in 0..<d { intercept -= data.xMean[j] * w[j] }
+            testX.values.withUnsafeBufferPointer { xb in
+                w.withUnsafeBufferPointer { wb in
+                    predicted.withUnsafeMutableBufferPointer { pb in
+                        if let xp = xb.baseAddress, let wp = wb.baseAddress, let pp = pb.baseAddress {
+                            LinearBLAS.gemv(xp, rows: testRows, columns: d, wp, pp)
+                        }
+                    }
+                }
+            }
             var total = 0.0
             for r in 0..<testRows {
-                var p = intercept
-                for j in 0..<d { p += testX[r, j] * w[j] }
-                total += (p - testY[r]) * (p - testY[r])
+                let residual = predicted[r] - testY[r] + intercept
+                total += residual * residual
             }
             mse[a] = total / Double(max(testRows, 1))
         }

@@ -72,13 +72,28 @@ public struct LassoLarsCV: Regressor {
             let train = (0..<n).filter { !isTest[$0] }
             let data = CenteredData(x.selectingRows(train), train.map { y[$0] }, fitIntercept: fitIntercept)
             let lars = try path(data, alphaMin: 0, context: context)
-            var residues: [[Double]] = []
-            for coef in lars.coefs {
-                residues.append(test.map { r in
-                    var p = 0.0
-                    for j in 0..<d { p += (x[r, j] - data.xMean[j]) * coef[j] }
-                    return p - (y[r] - data.yMean)
-                })
+            // Residuals of every breakpoint on the centred test rows: one gemm (test x path).
+            var testX = x.selectingRows(test)
+            testX.values.withUnsafeMutableBufferPointer { v in
+                for r in 0..<test.count { for j in 0..<d { v[r * d + j] -= data.xMean[j] } }
+            }
+            let steps = lars.coefs.count
+            let coefMatrix = lars.coefs.flatMap { $0 }
+            var products = [Double](repeating: 0, count: test.count * steps)
+            testX.values.withUnsafeBufferPointer { xb in
+                coefMatrix.withUnsafeBufferPointer { cb in
+                    products.withUnsafeMutableBufferPointer { pb in
+                        if let xp = xb.baseAddress, let cp = cb.baseAddress, let pp = pb.baseAddress {
+                            LinearBLAS.gemm(transA: false, transB: true, m: test.count, n: steps, k: d, xp, lda: d,
+                                            cp, ldb: d, pp, ldc: steps)
+                        }
+                    }
+                }
+            }
+            var residues = [[Double]](repeating: [Double](repeating: 0, count: test.count), count: steps)
+            for (t, r) in test.enumerated() {
+                let centredY = y[r] - data.yMean
+                for k in 0..<steps { residues[k][t] = products[t * steps + k] - centredY }
             }
             foldPaths.append((Array(lars.alphas.reversed()), Array(residues.reversed())))
         }
