@@ -24,8 +24,9 @@ struct LinearTests {
         return (x, .values(real))
     }
 
-    /// Fits with a 0.2 s deadline and expects `.timedOut` within 0.5 s (or, for a fit that is not iterative
-    /// enough to be interrupted, completion within that time).
+    /// Fits with a 0.2 s deadline and expects `.timedOut` within ~0.5 s (0.6 s allowed: the test runs beside the
+    /// rest of the suite on two shared cores), or, for a fit that is not iterative enough to be interrupted,
+    /// completion within that time.
     static func expectDeadline(_ name: String, _ parameters: Parameters, rows: Int, columns: Int, classes: Int?,
                                mayFinish: Bool = false) throws {
         let (x, y) = data(rows: rows, columns: columns, classes: classes)
@@ -40,7 +41,7 @@ struct LinearTests {
         }
         let elapsed = ContinuousClock.now - start
         #expect(timedOut || mayFinish, "\(name) finished instead of timing out")
-        #expect(elapsed < .milliseconds(500), "\(name) took \(elapsed) with a 0.2 s deadline")
+        #expect(elapsed < .milliseconds(600), "\(name) took \(elapsed) with a 0.2 s deadline")
     }
 
     @Test("a deadline stops every iterative linear fit")

@@ -78,6 +78,7 @@ struct LBFGS {
             var accepted = false
             var fNew = f
             for _ in 0..<maxLineSearch {
+                try context.check()
                 for i in 0..<n { xNew[i] = x[i] + step * d[i] }
                 if let l1 {
                     // Stay in the orthant of x (or of -pg where x is 0).
