@@ -78,10 +78,15 @@ struct SearchRunCLITests {
     func maxTime() throws {
         let data = try CLISupport.syntheticCSV(rows: 20000, features: 40)
         let dir = try TestSupport.temporaryDirectory()
+        // Fast operators only, so several generations fit in the limit whatever the registry holds.
+        let config = dir.appendingPathComponent("fast.json")
+        try Data(#"{"GaussianNB": {}, "BernoulliNB": {"alpha": [0.01, 0.1, 1.0]}, "StandardScaler": {}, "MinMaxScaler": {}, "Binarizer": {"threshold": [0.0, 0.5]}}"#.utf8)
+            .write(to: config)
         let limit = 5.0
         let start = ContinuousClock.now
         let result = try TestSupport.runAutopipe(["search", data, "--max-time", "5s", "--population-size", "12",
-                                                  "--verbosity", "1", "--checkpoint", "ck.json"], in: dir)
+                                                  "--config", config.path, "--verbosity", "1",
+                                                  "--checkpoint", "ck.json"], in: dir)
         let seconds = CLISupport.seconds(since: start)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(abs(seconds - limit) <= max(0.05 * limit, 2), "took \(seconds) s for --max-time 5s")
