@@ -41,10 +41,15 @@ let package = Package(
             ],
             swiftSettings: optimize
         ),
+        .target(
+            name: "AutopipeExport",
+            dependencies: ["AutopipeData", "AutopipeOperators", "AutopipeSearch"],
+            swiftSettings: optimize
+        ),
         .executableTarget(
             name: "autopipe",
             dependencies: [
-                "AutopipeData", "AutopipeOperators", "AutopipeSearch",
+                "AutopipeData", "AutopipeOperators", "AutopipeSearch", "AutopipeExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -69,6 +74,10 @@ let package = Package(
         .testTarget(
             name: "AutopipeSearchTests",
             dependencies: ["AutopipeData", "AutopipeOperators", "AutopipeSearch", "AutopipeTestSupport"]
+        ),
+        .testTarget(
+            name: "AutopipeExportTests",
+            dependencies: ["AutopipeData", "AutopipeOperators", "AutopipeSearch", "AutopipeExport", "AutopipeTestSupport"]
         ),
         .testTarget(name: "CLITests", dependencies: ["autopipe", "AutopipeTestSupport"]),
     ]

@@ -15,6 +15,8 @@ final class CSVPieceScheduler: @unchecked Sendable {
     private let starts: [Int]
     private let assembler: CSVTableAssembler
     private let headerEndedWithCR: Bool
+    /// The nominal end of the last piece.
+    private let end: Int
     private let window: Int
     private let monitor = Monitor()
     private var next = 0
@@ -30,6 +32,7 @@ final class CSVPieceScheduler: @unchecked Sendable {
         self.starts = starts
         self.assembler = assembler
         self.headerEndedWithCR = headerEndedWithCR
+        end = assembler.end
         window = workers + 2
         ready = Array(repeating: nil, count: starts.count)
     }
@@ -44,7 +47,7 @@ final class CSVPieceScheduler: @unchecked Sendable {
     }
 
     private func parse(_ index: Int) -> CSVPieceResult {
-        let end = index + 1 < starts.count ? starts[index + 1] : settings.file.size
+        let end = index + 1 < starts.count ? starts[index + 1] : self.end
         return CSVPieceParser.parse(settings, start: starts[index], nominalEnd: end, speculative: index > 0,
                                     afterCR: index == 0 && headerEndedWithCR)
     }

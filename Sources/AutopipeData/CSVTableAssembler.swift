@@ -4,7 +4,8 @@ import Glibc
 import Darwin
 #endif
 
-/// Joins parsed pieces, in file order, into one table.
+/// Joins parsed pieces, in file order, into one table: the whole file's data, or (for `CSVChunkReader`) the rows
+/// of one byte range that starts at a row boundary.
 ///
 /// A piece is taken only if it starts exactly where the previous one ended (then its first byte is known to start
 /// a row). A piece that started inside a multi-line quoted field, or ran too far looking for a row boundary, is
@@ -24,13 +25,22 @@ final class CSVTableAssembler {
     private var levelIndex: [[String: Int]]
     private var missingCounts: [Int]
     private var reserved = false
+    /// Where the range starts (a row boundary) and where it nominally ends (its last row runs on to the first row
+    /// boundary at or after this).
+    private let start: Int
+    let end: Int
 
-    init(settings: CSVPieceSettings, header: CSVHeader) {
+    /// - Parameters:
+    ///   - start: a row boundary (default: the end of the header); `line` is the line number there.
+    ///   - end: the nominal end of the range (default: the end of the file).
+    init(settings: CSVPieceSettings, header: CSVHeader, start: Int? = nil, line: Int? = nil, end: Int? = nil) {
         self.settings = settings
         self.header = header
         columnCount = settings.columnCount
-        cursor = header.end
-        cursorLine = header.firstDataLine
+        self.start = start ?? header.end
+        self.end = end ?? settings.file.size
+        cursor = self.start
+        cursorLine = line ?? header.firstDataLine
         numeric = Array(repeating: true, count: columnCount)
         levels = Array(repeating: [], count: columnCount)
         levelIndex = Array(repeating: [:], count: columnCount)
@@ -50,12 +60,18 @@ final class CSVTableAssembler {
         }
     }
 
-    /// Parses whatever is left after the last piece taken.
+    /// Parses whatever is left of the range after the last piece taken.
     func finishCoverage() throws {
-        if cursor < settings.file.size {
-            try take(CSVPieceParser.parse(settings, start: cursor, nominalEnd: settings.file.size, speculative: false))
+        if cursor < end {
+            try take(CSVPieceParser.parse(settings, start: cursor, nominalEnd: end, speculative: false))
         }
     }
+
+    /// Rows taken so far.
+    var rowCount: Int { rows }
+
+    /// The line number at `cursor` (where the next range starts).
+    var nextLine: Int { cursorLine }
 
     private func take(_ piece: CSVPieceResult) throws {
         if let failure = piece.failure { throw error(failure) }
@@ -89,10 +105,10 @@ final class CSVTableAssembler {
     private func reserve(adding piece: CSVPieceResult) {
         let needed = cells.count + piece.count
         if needed <= cells.capacity && reserved { return }
-        let covered = max(piece.end - header.end, 1)
+        let covered = max(piece.end - start, 1)
         let rowsSoFar = rows + piece.rows
         guard rowsSoFar > 0 else { return }
-        let dataBytes = max(settings.file.size - header.end, 1)
+        let dataBytes = max(min(end, settings.file.size) - start, 1)
         let estimatedRows = Int(Double(rowsSoFar) * Double(dataBytes) / Double(covered) * 1.1) + 64
         cells.reserveCapacity(max(needed, estimatedRows * columnCount))
         reserved = true

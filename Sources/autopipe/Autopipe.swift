@@ -12,8 +12,9 @@ struct Autopipe: AsyncParsableCommand {
             versus pipeline size) and writes the winning pipeline as JSON.
 
             Example: autopipe search datasets/iris.csv --target species --generations 5 --population-size 20
+            then: autopipe export best.json --output pipeline.py, or autopipe predict best.json new.csv
             """,
         version: AutopipeVersion.current,
-        subcommands: [SearchCommand.self]
+        subcommands: [SearchCommand.self, ExportCommand.self, PredictCommand.self]
     )
 }

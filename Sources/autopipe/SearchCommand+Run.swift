@@ -1,5 +1,6 @@
 import ArgumentParser
 import AutopipeData
+import AutopipeExport
 import AutopipeOperators
 import AutopipeSearch
 import Foundation
@@ -39,8 +40,8 @@ extension SearchCommand {
             })
         let outcome = try await runner.run(dataset: dataset, droppedRows: loaded.droppedRows, observer: observer)
         progress.clear()
-        try outcome.document.encoded().write(to: URL(fileURLWithPath: output), options: .atomic)
-        console.report(SearchSummary.text(outcome.document, output: output))
+        let document = try SearchResultWriter.write(outcome, to: output)
+        console.report(SearchSummary.text(document, output: output))
     }
 
     /// The search settings: each option as given, else (when resuming) the checkpoint's, else the default.

@@ -32,7 +32,7 @@ enum SearchSummary {
             stop += "; \(statistics.discardedEvaluations) evaluations of the unfinished generation discarded"
         }
         lines.append("Stopped: \(stop); took \(String(format: "%.1f", timing.seconds)) s")
-        lines.append("Wrote \(output)")
+        lines.append("Wrote \(output)" + (document.model.map { " and the fitted model \($0.path)" } ?? ""))
         return lines.joined(separator: "\n")
     }
 }

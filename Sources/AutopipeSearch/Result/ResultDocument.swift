@@ -120,12 +120,57 @@ public struct ResultDocument: Sendable, Codable {
     public var data: DataRecord
     public var statistics: Statistics
     public var timing: Timing
+    /// The `random_state` of each step of `pipeline`, root first (the order of `pipeline.steps`): the low 31 bits of
+    /// the seed the step was fitted with, given to the matching scikit-learn estimator by `autopipe export`.
+    /// (autopipe's operators draw from their own generator, so the same integer does not give scikit-learn the same
+    /// random draws; it makes the exported script reproducible.) Nil in documents written before it was recorded.
+    public var randomStates: [StepRandomState]? = nil
+    /// The fitted pipeline saved beside this document for `autopipe predict` (nil when the search could not refit:
+    /// `refitted` false).
+    public var model: ModelReference? = nil
+
+    /// One step's `random_state`.
+    public struct StepRandomState: Sendable, Codable, Hashable {
+        public var `operator`: String
+        public var randomState: Int
+
+        public init(operator name: String, randomState: Int) {
+            self.operator = name
+            self.randomState = randomState
+        }
+
+        enum CodingKeys: String, CodingKey { case `operator`, randomState = "random_state" }
+    }
+
+    /// Where the fitted model is and how to know it is the right one.
+    public struct ModelReference: Sendable, Codable, Hashable {
+        /// The model file, relative to the directory of the result document (or absolute).
+        public var path: String
+        /// SHA-256 of the model file's bytes (lowercase hex).
+        public var sha256: String
+        public var bytes: Int
+        /// The model file's format (`autopipe-model`) and version.
+        public var format: String
+        public var formatVersion: Int
+
+        public init(path: String, sha256: String, bytes: Int, format: String, formatVersion: Int) {
+            self.path = path
+            self.sha256 = sha256
+            self.bytes = bytes
+            self.format = format
+            self.formatVersion = formatVersion
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case path, sha256, bytes, format, formatVersion = "format_version"
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
         case formatVersion = "format_version", autopipeVersion = "autopipe_version", task, target, schema, metric
         case pipeline, pipelineText = "pipeline_text", preprocessing, cvScore = "cv_score"
         case cvFoldScores = "cv_fold_scores", holdoutScore = "holdout_score", refitted, seed, settings
-        case paretoFront = "pareto_front", data, statistics, timing
+        case paretoFront = "pareto_front", data, statistics, timing, randomStates = "random_states", model
     }
 
     /// The pipeline as fitted (with `preprocessing` under it).
