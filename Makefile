@@ -73,6 +73,10 @@ bench: bench-tools python-deps
 bench-operators: bench-tools python-deps
 	$(PYTHON) scripts/bench/bench_operators.py
 
+## `autopipe predict` on 1,000,000 rows next to the exported scikit-learn script (generates the CSV into bench-out/ once).
+bench-predict: build python-deps
+	$(PYTHON) scripts/bench/bench_predict.py
+
 ## autopipe's search next to TPOT 0.12.2 (installed from PyPI into bench-out/tpot-venv) on the bundled datasets.
 bench-search: build python-deps
 	$(PYTHON) scripts/bench/bench_search.py
