@@ -1,4 +1,8 @@
 /// The Boosting family's registered operators.
 public enum BoostingFamily {
-    public static let entries: [OperatorEntry] = []
+    public static let entries: [OperatorEntry] = [
+        OperatorEntry(GradientBoostingClassifier.self),
+        OperatorEntry(GradientBoostingRegressor.self),
+        OperatorEntry(AdaBoostRegressor.self),
+    ]
 }

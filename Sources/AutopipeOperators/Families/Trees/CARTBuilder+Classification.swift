@@ -1,0 +1,222 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
+/// Gini and entropy, computed with scikit-learn's formulas (`_criterion.pyx`): with integer sample weights the
+/// class counts are exact, so every proxy value, and hence the choice between tied candidate splits, is the
+/// same as scikit-learn's.
+extension CARTBuilder {
+    func classTotals(_ start: Int, _ end: Int) -> Double {
+        let k = classCount
+        for c in 0..<k { totals[c] = 0 }
+        var total = 0.0
+        guard let y = labels else { return 0 }
+        var i = 0
+        for p in start..<end {
+            let s = Int(samples[p])
+            let w = weight(s)
+            let label = y[s]
+            nodeLabels[i] = label
+            nodeWeights[i] = w
+            totals[Int(label)] += w
+            total += w
+            i += 1
+        }
+        return total
+    }
+
+    /// scikit-learn's `log`: log base 2 as ln(x) / ln(2).
+    @inline(__always) static func log2(_ x: Double) -> Double { log(x) / log(2.0) }
+
+    /// Node impurity from class weights (Gini: 1 - sum p^2; entropy: -sum p log2 p).
+    @inline(__always)
+    func classImpurity(_ counts: UnsafeMutablePointer<Double>, _ weight: Double) -> Double {
+        if settings.criterion == .entropy {
+            var entropy = 0.0
+            for c in 0..<classCount {
+                var p = counts[c]
+                if p > 0 {
+                    p /= weight
+                    entropy -= p * Self.log2(p)
+                }
+            }
+            return entropy
+        }
+        var sq = 0.0
+        for c in 0..<classCount { sq += counts[c] * counts[c] }
+        return 1.0 - sq / (weight * weight)
+    }
+
+    /// scikit-learn's proxy `-w_r * impurity_r - w_l * impurity_l`. Gini uses the running sums of squared class
+    /// weights; entropy walks the classes (left weights in `left`, right = totals - left).
+    @inline(__always)
+    func classProxy(leftWeight wL: Double, rightWeight wR: Double, sqLeft: Double, sqRight: Double) -> Double {
+        if settings.criterion == .entropy {
+            var eL = 0.0, eR = 0.0
+            for c in 0..<classCount {
+                var l = left[c]
+                if l > 0 {
+                    l /= wL
+                    eL -= l * Self.log2(l)
+                }
+                var r = totals[c] - left[c]
+                if r > 0 {
+                    r /= wR
+                    eR -= r * Self.log2(r)
+                }
+            }
+            return -wR * eR - wL * eL
+        }
+        let giniL = 1.0 - sqLeft / (wL * wL)
+        let giniR = 1.0 - sqRight / (wR * wR)
+        return -wR * giniR - wL * giniL
+    }
+
+    /// Best threshold of feature `f` for the node (updating `best` when it beats it). Returns true when the
+    /// feature is constant in the node.
+    func bestClassSplit(_ f: Int, _ start: Int, _ end: Int, nodeWeight: Double, best: inout Split) -> Bool {
+        let y = nodeLabels, nw = nodeWeights
+        let m = end - start
+        let (lo, hi) = gatherKeys(f, start, end)
+        let dv = data.distinct + data.distinctStart[f]
+        if Double(dv[Int(hi)]) <= Double(dv[Int(lo)]) + Self.featureThreshold { return true }
+        let k = classCount
+        let msl = settings.minSamplesLeaf
+        let mwl = settings.minWeightLeaf
+        var sqTotal = 0.0
+        for c in 0..<k {
+            left[c] = 0
+            sqTotal += totals[c] * totals[c]
+        }
+        var sqL = 0.0, sqR = sqTotal, wL = 0.0, nL = 0
+        var prev = -1
+        let range = Int(hi - lo) + 1
+
+        @inline(__always) func consider(_ code: Int) {
+            // A split between the previous distinct value and `code`, unless within the tie tolerance.
+            let a = dv[prev], b = dv[code]
+            guard Double(b) > Double(a) + Self.featureThreshold else { return }
+            let nR = m - nL
+            guard nL >= msl && nR >= msl else { return }
+            let wR = nodeWeight - wL
+            guard wL >= mwl && wR >= mwl else { return }
+            let proxy = classProxy(leftWeight: wL, rightWeight: wR, sqLeft: sqL, sqRight: sqR)
+            if proxy > best.proxy {
+                best.proxy = proxy
+                best.feature = f
+                best.position = start + nL
+                best.threshold = Self.midpoint(a, b)
+            }
+        }
+
+        if range * k <= 4 * m {
+            // Per-rank class histograms: no sorting.
+            for i in 0..<(range * k) { hist[i] = 0 }
+            for i in 0..<range { histCount[i] = 0 }
+            let keys = self.keys
+            for i in 0..<m {
+                let key = keys[i]
+                let r = Int(UInt32(truncatingIfNeeded: key >> 32) - lo)
+                let i = Int(UInt32(truncatingIfNeeded: key))
+                hist[r * k + Int(y[i])] += nw[i]
+                histCount[r] += 1
+            }
+            for r in 0..<range where histCount[r] > 0 {
+                let code = r + Int(lo)
+                if prev >= 0 { consider(code) }
+                let row = hist + r * k
+                for c in 0..<k {
+                    let h = row[c]
+                    if h != 0 {
+                        let l = left[c]
+                        sqL += h * (2 * l + h)
+                        sqR += h * (h - 2 * (totals[c] - l))
+                        left[c] = l + h
+                        wL += h
+                    }
+                }
+                nL += Int(histCount[r])
+                prev = code
+            }
+        } else {
+            sortKeys(m, lo: lo, hi: hi)
+            let sorted = self.keys
+            for i in 0..<m {
+                let key = sorted[i]
+                let code = Int(UInt32(truncatingIfNeeded: key >> 32))
+                if code != prev {
+                    if prev >= 0 { consider(code) }
+                    prev = code
+                }
+                let s = Int(UInt32(truncatingIfNeeded: key))
+                let c = Int(y[s])
+                let w = nw[s]
+                let l = left[c]
+                sqL += w * (2 * l + w)
+                sqR += w * (w - 2 * (totals[c] - l))
+                left[c] = l + w
+                wL += w
+                nL += 1
+            }
+        }
+        return false
+    }
+
+    /// An extremely randomised split of feature `f` at `threshold` (scikit-learn's RandomSplitter evaluation).
+    func randomClassSplit(_ f: Int, _ threshold: Double, _ start: Int, _ end: Int, nodeWeight: Double,
+                          best: inout Split) {
+        let y = nodeLabels, nw = nodeWeights, buffer = featureBuffer
+        let k = classCount
+        for c in 0..<k { left[c] = 0 }
+        var nL = 0, wL = 0.0
+        for i in 0..<(end - start) {
+            // Branch-free: a random threshold makes the comparison unpredictable.
+            let goesLeft = Double(buffer[i]) <= threshold
+            let w = goesLeft ? nw[i] : 0
+            left[Int(y[i])] += w
+            wL += w
+            nL += goesLeft ? 1 : 0
+        }
+        let nR = end - start - nL
+        guard nL >= settings.minSamplesLeaf && nR >= settings.minSamplesLeaf else { return }
+        let wR = nodeWeight - wL
+        guard wL >= settings.minWeightLeaf && wR >= settings.minWeightLeaf else { return }
+        var sqL = 0.0, sqR = 0.0
+        for c in 0..<k {
+            sqL += left[c] * left[c]
+            let r = totals[c] - left[c]
+            sqR += r * r
+        }
+        let proxy = classProxy(leftWeight: wL, rightWeight: wR, sqLeft: sqL, sqRight: sqR)
+        if proxy > best.proxy {
+            best.proxy = proxy
+            best.feature = f
+            best.position = start + nL
+            best.threshold = threshold
+        }
+    }
+
+    func classChildImpurities(_ start: Int, _ position: Int, _ end: Int, nodeWeight: Double, impurity: Double,
+                              totalWeight: Double) -> (left: Double, right: Double, improvement: Double, leftWeight: Double) {
+        guard let y = labels else { return (0, 0, 0, 0) }
+        let k = classCount
+        for c in 0..<k { left[c] = 0 }
+        var wL = 0.0
+        for p in start..<position {
+            let s = Int(samples[p])
+            let w = weight(s)
+            left[Int(y[s])] += w
+            wL += w
+        }
+        let wR = nodeWeight - wL
+        for c in 0..<k { bestLeft[c] = totals[c] - left[c] }
+        let impurityLeft = classImpurity(left, wL)
+        let impurityRight = classImpurity(bestLeft, wR)
+        let improvement = Self.improvement(nodeWeight: nodeWeight, totalWeight: totalWeight, impurity: impurity,
+                                           leftWeight: wL, rightWeight: wR, leftImpurity: impurityLeft,
+                                           rightImpurity: impurityRight)
+        return (impurityLeft, impurityRight, improvement, wL)
+    }
+}

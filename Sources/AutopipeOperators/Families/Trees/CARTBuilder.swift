@@ -1,0 +1,366 @@
+import AutopipeData
+
+/// The split quality measures scikit-learn's trees offer (those autopipe implements).
+enum SplitCriterion: Sendable {
+    case gini, entropy, squaredError, friedmanMSE
+
+    init?(name: String) {
+        switch name {
+        case "gini": self = .gini
+        case "entropy", "log_loss": self = .entropy   // scikit-learn treats log_loss as entropy
+        case "squared_error": self = .squaredError
+        case "friedman_mse": self = .friedmanMSE
+        default: return nil
+        }
+    }
+
+    var isClassification: Bool { self == .gini || self == .entropy }
+}
+
+/// The resolved settings of one tree build (scikit-learn's `BaseDecisionTree._fit` after its conversions).
+struct TreeSettings: Sendable {
+    var criterion: SplitCriterion
+    /// `splitter="random"` (extremely randomised trees) instead of `"best"`.
+    var randomSplits = false
+    var maxDepth = Int.max
+    var minSamplesSplit = 2
+    var minSamplesLeaf = 1
+    /// `min_weight_fraction_leaf` times the total sample weight.
+    var minWeightLeaf = 0.0
+    /// The number of features drawn at each node (`max_features_`).
+    var maxFeatures: Int
+    var minImpurityDecrease = 0.0
+}
+
+/// What the tree learns: class indices (0..<count) or real values, indexed by training row.
+enum TreeTargets {
+    case classes(UnsafeBufferPointer<Int32>, count: Int)
+    case values(UnsafeBufferPointer<Double>)
+}
+
+/// One built tree before it joins a `TreeNodes` store (indices local to the tree).
+struct BuiltTree: Sendable {
+    var feature: [Int32] = []
+    var threshold: [Double] = []
+    var child: [Int32] = []
+    var values: [Double] = []
+    /// Raw impurity decreases per feature (scikit-learn's sum of `w * impurity - w_l * impurity_l - w_r *
+    /// impurity_r` over the splits on each feature); see `normalizedImportances`.
+    var rawImportances: [Double]
+    /// The root's weighted sample count.
+    var rootWeight: Double
+    var nodeCount: Int { feature.count }
+}
+
+/// scikit-learn's depth-first CART builder (`DepthFirstTreeBuilder` with `BestSplitter` or `RandomSplitter`),
+/// reproduced decision for decision: the same stopping rules, feature sampling with known-constant features
+/// skipped, float32 values with the 1e-7 tie rule, midpoint thresholds, first-best split on ties in visit order,
+/// the same impurity and proxy formulas (so ties between candidate splits resolve as in scikit-learn when the
+/// counts are integers). Only the random numbers differ (autopipe's generator).
+///
+/// Speed: a node's samples are never sorted by float comparisons. Per candidate feature the builder gathers the
+/// value ranks (`TreeTrainingData.codes`), then either builds a per-rank histogram (few distinct values in the
+/// node's range) or radix-sorts (rank, sample) keys, and scans with incremental class counts.
+final class CARTBuilder {
+    let data: TreeTrainingData
+    let settings: TreeSettings
+    let classCount: Int          // 0 for regression
+    let labels: UnsafePointer<Int32>?
+    let targets: UnsafePointer<Double>?
+    let weights: UnsafePointer<Double>?   // by row; nil = unit weights
+    let n: Int                   // training rows (column stride)
+    let d: Int
+
+    // Samples of the tree (row indices, repeated rows allowed), partitioned node by node.
+    let samples: UnsafeMutablePointer<Int32>
+    let sampleCount: Int
+    // Scratch.
+    var keys: UnsafeMutablePointer<UInt64>
+    var keysTmp: UnsafeMutablePointer<UInt64>
+    let hist: UnsafeMutablePointer<Double>       // ranks x width (class weights; or sum w*y, sum w)
+    let histCount: UnsafeMutablePointer<Int32>   // samples per rank
+    let histWidth: Int
+    let totals: UnsafeMutablePointer<Double>     // node class weights (classification) or [sum w*y, sum w*y*y]
+    let left: UnsafeMutablePointer<Double>       // running left class weights
+    let bestLeft: UnsafeMutablePointer<Double>
+    let radixCounts: UnsafeMutablePointer<Int>
+    // The current node's labels (or targets) and weights by position (start + i), gathered by `nodeTotals`, so
+    // the split scans read them contiguously.
+    let nodeLabels: UnsafeMutablePointer<Int32>
+    let nodeTargets: UnsafeMutablePointer<Double>
+    let nodeWeights: UnsafeMutablePointer<Double>
+    let featureBuffer: UnsafeMutablePointer<Float>
+    var features: [Int]
+    var constantFeatures: [Int]
+
+    static let featureThreshold = 1e-7
+    static let epsilon = Double.ulpOfOne
+
+    init(data: TreeTrainingData, targets: TreeTargets, weights: UnsafePointer<Double>?, samples list: [Int32],
+         settings: TreeSettings) {
+        self.data = data
+        self.settings = settings
+        n = data.rows
+        d = data.columns
+        switch targets {
+        case .classes(let y, let count):
+            classCount = count
+            labels = y.baseAddress
+            self.targets = nil
+        case .values(let y):
+            classCount = 0
+            labels = nil
+            self.targets = y.baseAddress
+        }
+        self.weights = weights
+        sampleCount = list.count
+        let m = max(list.count, 1)
+        let sampleBuffer = UnsafeMutablePointer<Int32>.allocate(capacity: m)
+        for (i, s) in list.enumerated() { sampleBuffer[i] = s }
+        samples = sampleBuffer
+        keys = .allocate(capacity: m)
+        keysTmp = .allocate(capacity: m)
+        histWidth = classCount > 0 ? classCount : 2
+        hist = .allocate(capacity: max(data.maxDistinct, 1) * histWidth)
+        histCount = .allocate(capacity: max(data.maxDistinct, 1))
+        let width = max(classCount, 2)
+        totals = .allocate(capacity: width)
+        left = .allocate(capacity: width)
+        bestLeft = .allocate(capacity: width)
+        radixCounts = .allocate(capacity: 256)
+        nodeLabels = .allocate(capacity: m)
+        nodeTargets = .allocate(capacity: m)
+        nodeWeights = .allocate(capacity: m)
+        featureBuffer = .allocate(capacity: m)
+        features = Array(0..<data.columns)
+        constantFeatures = Array(repeating: 0, count: data.columns)
+    }
+
+    deinit {
+        samples.deallocate()
+        keys.deallocate()
+        keysTmp.deallocate()
+        hist.deallocate()
+        histCount.deallocate()
+        totals.deallocate()
+        left.deallocate()
+        bestLeft.deallocate()
+        radixCounts.deallocate()
+        nodeLabels.deallocate()
+        nodeTargets.deallocate()
+        nodeWeights.deallocate()
+        featureBuffer.deallocate()
+    }
+
+    @inline(__always) func weight(_ row: Int) -> Double { weights.map { $0[row] } ?? 1 }
+
+    /// A split under consideration, or the best found so far.
+    struct Split {
+        var feature = -1
+        var threshold = 0.0
+        var position = 0          // end of the left child in `samples`
+        var proxy = -Double.infinity
+        var found: Bool { feature >= 0 }
+    }
+
+    struct StackRecord {
+        var start: Int, end: Int, depth: Int, slot: Int
+        var impurity: Double
+        var constantCount: Int
+    }
+
+    /// Builds the tree. `rng` drives feature sampling (and random thresholds); `context` is checked once per node.
+    func build(rng: inout SeededGenerator, context: FitContext) throws -> BuiltTree {
+        let width = classCount > 0 ? classCount : 1
+        var tree = BuiltTree(rawImportances: [Double](repeating: 0, count: d), rootWeight: 0)
+        var totalWeight = 0.0
+        for p in 0..<sampleCount { totalWeight += weight(Int(samples[p])) }
+        tree.rootWeight = totalWeight
+        // Slot 0 is the root; children are allocated in pairs when their parent splits.
+        tree.feature.append(-1)
+        tree.threshold.append(0)
+        tree.child.append(0)
+        var stack: [StackRecord] = [StackRecord(start: 0, end: sampleCount, depth: 0, slot: 0,
+                                                impurity: .infinity, constantCount: 0)]
+        var first = true
+        var value = [Double](repeating: 0, count: width)
+        while let record = stack.popLast() {
+            try context.check()
+            let start = record.start, end = record.end
+            let count = end - start
+            let nodeWeight = nodeTotals(start, end)
+            var isLeaf = record.depth >= settings.maxDepth || count < settings.minSamplesSplit
+                || count < 2 * settings.minSamplesLeaf || nodeWeight < 2 * settings.minWeightLeaf
+            var impurity = record.impurity
+            if first {
+                impurity = nodeImpurity(nodeWeight)
+                first = false
+            }
+            isLeaf = isLeaf || impurity <= Self.epsilon
+            var split = Split()
+            var constantCount = record.constantCount
+            var children = (left: 0.0, right: 0.0, improvement: 0.0, leftWeight: 0.0)
+            if !isLeaf {
+                split = findSplit(start, end, nodeWeight: nodeWeight, constantCount: &constantCount, rng: &rng)
+                if split.found {
+                    partition(start, end, split)
+                    children = childImpurities(start, split.position, end, nodeWeight: nodeWeight,
+                                               impurity: impurity, totalWeight: totalWeight)
+                }
+                isLeaf = !split.found || children.improvement + Self.epsilon < settings.minImpurityDecrease
+            }
+            let slot = record.slot
+            if isLeaf {
+                leafValue(nodeWeight, into: &value)
+                tree.feature[slot] = -1
+                tree.child[slot] = Int32(tree.values.count / width)
+                tree.values.append(contentsOf: value)
+            } else {
+                let firstChild = tree.feature.count
+                tree.feature[slot] = Int32(split.feature)
+                tree.threshold[slot] = split.threshold
+                tree.child[slot] = Int32(firstChild)
+                tree.feature.append(contentsOf: [-1, -1])
+                tree.threshold.append(contentsOf: [0, 0])
+                tree.child.append(contentsOf: [0, 0])
+                let leftWeight = children.leftWeight
+                let rightWeight = nodeWeight - leftWeight
+                tree.rawImportances[split.feature] += nodeWeight * impurity - leftWeight * children.left
+                    - rightWeight * children.right
+                stack.append(StackRecord(start: split.position, end: end, depth: record.depth + 1,
+                                         slot: firstChild + 1, impurity: children.right, constantCount: constantCount))
+                stack.append(StackRecord(start: start, end: split.position, depth: record.depth + 1,
+                                         slot: firstChild, impurity: children.left, constantCount: constantCount))
+            }
+        }
+        return tree
+    }
+
+    // MARK: Feature sampling (scikit-learn's node_split_best / node_split_random outer loop)
+
+    func findSplit(_ start: Int, _ end: Int, nodeWeight: Double, constantCount: inout Int,
+                   rng: inout SeededGenerator) -> Split {
+        var best = Split()
+        best.position = end
+        var fI = d
+        var visited = 0, foundConstants = 0, drawnConstants = 0
+        let knownConstants = constantCount
+        var totalConstants = knownConstants
+        while fI > totalConstants
+            && (visited < settings.maxFeatures || visited <= foundConstants + drawnConstants) {
+            visited += 1
+            let upper = fI - foundConstants
+            var fJ = drawnConstants + rng.nextInt(below: upper - drawnConstants)
+            if fJ < knownConstants {
+                features.swapAt(drawnConstants, fJ)
+                drawnConstants += 1
+                continue
+            }
+            fJ += foundConstants
+            let f = features[fJ]
+            let isConstant: Bool
+            if settings.randomSplits {
+                isConstant = randomSplit(f, start, end, nodeWeight: nodeWeight, best: &best, rng: &rng)
+            } else {
+                isConstant = bestSplit(f, start, end, nodeWeight: nodeWeight, best: &best)
+            }
+            if isConstant {
+                features.swapAt(fJ, totalConstants)
+                foundConstants += 1
+                totalConstants += 1
+                continue
+            }
+            fI -= 1
+            features.swapAt(fI, fJ)
+        }
+        // Keep the known constants first, in their recorded order, and record the newly found ones.
+        for i in 0..<knownConstants { features[i] = constantFeatures[i] }
+        for i in knownConstants..<(knownConstants + foundConstants) { constantFeatures[i] = features[i] }
+        constantCount = totalConstants
+        return best
+    }
+
+    /// Moves the samples going left (`Double(x) <= threshold`) before those going right.
+    func partition(_ start: Int, _ end: Int, _ split: Split) {
+        let column = data.values + split.feature * n
+        let threshold = split.threshold
+        var p = start, q = end
+        while p < q {
+            if Double(column[Int(samples[p])]) <= threshold {
+                p += 1
+            } else {
+                q -= 1
+                let t = samples[p]
+                samples[p] = samples[q]
+                samples[q] = t
+            }
+        }
+    }
+
+    // MARK: Criterion dispatch
+
+    /// Fills `totals` for samples[start..<end] and returns their weight.
+    func nodeTotals(_ start: Int, _ end: Int) -> Double {
+        classCount > 0 ? classTotals(start, end) : regressionTotals(start, end)
+    }
+
+    func nodeImpurity(_ weight: Double) -> Double {
+        classCount > 0 ? classImpurity(totals, weight) : regressionImpurity(weight)
+    }
+
+    func leafValue(_ weight: Double, into value: inout [Double]) {
+        if classCount > 0 {
+            for k in 0..<classCount { value[k] = totals[k] / weight }
+        } else {
+            value[0] = totals[0] / weight
+        }
+    }
+
+    func bestSplit(_ f: Int, _ start: Int, _ end: Int, nodeWeight: Double, best: inout Split) -> Bool {
+        classCount > 0 ? bestClassSplit(f, start, end, nodeWeight: nodeWeight, best: &best)
+            : bestRegressionSplit(f, start, end, nodeWeight: nodeWeight, best: &best)
+    }
+
+    func randomSplit(_ f: Int, _ start: Int, _ end: Int, nodeWeight: Double, best: inout Split,
+                     rng: inout SeededGenerator) -> Bool {
+        let column = data.values + f * n
+        let buffer = featureBuffer
+        var lo = Float.infinity, hi = -Float.infinity
+        var i = 0
+        for p in start..<end {
+            let v = column[Int(samples[p])]
+            buffer[i] = v
+            lo = v < lo ? v : lo
+            hi = v > hi ? v : hi
+            i += 1
+        }
+        if Double(hi) <= Double(lo) + Self.featureThreshold { return true }
+        // scikit-learn's rand_uniform(min, max), then the same guard against drawing the maximum.
+        var threshold = (Double(hi) - Double(lo)) * rng.nextDouble() + Double(lo)
+        if threshold == Double(hi) { threshold = Double(lo) }
+        if classCount > 0 {
+            randomClassSplit(f, threshold, start, end, nodeWeight: nodeWeight, best: &best)
+        } else {
+            randomRegressionSplit(f, threshold, start, end, nodeWeight: nodeWeight, best: &best)
+        }
+        return false
+    }
+
+    /// Children impurities of the (already partitioned) split and its weighted impurity decrease.
+    func childImpurities(_ start: Int, _ position: Int, _ end: Int, nodeWeight: Double, impurity: Double,
+                         totalWeight: Double) -> (left: Double, right: Double, improvement: Double, leftWeight: Double) {
+        classCount > 0
+            ? classChildImpurities(start, position, end, nodeWeight: nodeWeight, impurity: impurity,
+                                   totalWeight: totalWeight)
+            : regressionChildImpurities(start, position, end, nodeWeight: nodeWeight, impurity: impurity,
+                                        totalWeight: totalWeight)
+    }
+
+    /// The scikit-learn improvement formula (all criteria but friedman_mse).
+    @inline(__always)
+    static func improvement(nodeWeight: Double, totalWeight: Double, impurity: Double, leftWeight: Double,
+                            rightWeight: Double, leftImpurity: Double, rightImpurity: Double) -> Double {
+        (nodeWeight / totalWeight)
+            * (impurity - (rightWeight / nodeWeight * rightImpurity) - (leftWeight / nodeWeight * leftImpurity))
+    }
+}
