@@ -8,9 +8,11 @@ import Darwin
 /// class counts are exact, so every proxy value, and hence the choice between tied candidate splits, is the
 /// same as scikit-learn's.
 extension CARTBuilder {
+    /// Fills `totals` (class weights), the node's labels and weights by position, and the class segments.
     func classTotals(_ start: Int, _ end: Int) -> Double {
         let k = classCount
         for c in 0..<k { totals[c] = 0 }
+        for c in 0...k { classSegments[c] = 0 }
         var total = 0.0
         guard let y = labels else { return 0 }
         var i = 0
@@ -21,10 +23,46 @@ extension CARTBuilder {
             nodeLabels[i] = label
             nodeWeights[i] = w
             totals[Int(label)] += w
+            classSegments[Int(label) + 1] += 1
             total += w
             i += 1
         }
+        presentCount = 0
+        for c in 0..<k {
+            if classSegments[c + 1] > 0 {
+                present[presentCount] = c
+                presentCount += 1
+            }
+            classSegments[c + 1] += classSegments[c]
+        }
         return total
+    }
+
+    /// Sets up a node from the statistics its parent's partition recorded (class weights, class counts, weight):
+    /// `totals`, the class segments, and (for the best splitter) the labels and weights by position. The
+    /// samples are grouped by class, so no pass over the samples is needed for unit weights.
+    func loadClassStats(_ stats: [Double], _ offset: Int, _ start: Int, _ count: Int) -> Double {
+        let k = classCount
+        classSegments[0] = 0
+        presentCount = 0
+        for c in 0..<k {
+            totals[c] = stats[offset + c]
+            let size = Int(stats[offset + k + c])
+            if size > 0 {
+                present[presentCount] = c
+                presentCount += 1
+            }
+            classSegments[c + 1] = classSegments[c] + size
+        }
+        if !settings.randomSplits {
+            for c in 0..<k {
+                for i in classSegments[c]..<classSegments[c + 1] { nodeLabels[i] = Int32(c) }
+            }
+        }
+        if let w = weights {
+            for i in 0..<count { nodeWeights[i] = w[Int(samples[start &+ i])] }
+        }
+        return stats[offset + 2 * k]
     }
 
     /// scikit-learn's `log`: log base 2 as ln(x) / ln(2).
@@ -35,8 +73,8 @@ extension CARTBuilder {
     func classImpurity(_ counts: UnsafeMutablePointer<Double>, _ weight: Double) -> Double {
         if settings.criterion == .entropy {
             var entropy = 0.0
-            for c in 0..<classCount {
-                var p = counts[c]
+            for j in 0..<presentCount {
+                var p = counts[present[j]]
                 if p > 0 {
                     p /= weight
                     entropy -= p * Self.log2(p)
@@ -44,8 +82,12 @@ extension CARTBuilder {
             }
             return entropy
         }
+        // Absent classes would add exact zeros: summing the present ones gives the same value.
         var sq = 0.0
-        for c in 0..<classCount { sq += counts[c] * counts[c] }
+        for j in 0..<presentCount {
+            let count = counts[present[j]]
+            sq += count * count
+        }
         return 1.0 - sq / (weight * weight)
     }
 
@@ -55,7 +97,8 @@ extension CARTBuilder {
     func classProxy(leftWeight wL: Double, rightWeight wR: Double, sqLeft: Double, sqRight: Double) -> Double {
         if settings.criterion == .entropy {
             var eL = 0.0, eR = 0.0
-            for c in 0..<classCount {
+            for j in 0..<presentCount {
+                let c = present[j]
                 var l = left[c]
                 if l > 0 {
                     l /= wL
@@ -167,24 +210,31 @@ extension CARTBuilder {
     /// An extremely randomised split of feature `f` at `threshold` (scikit-learn's RandomSplitter evaluation).
     func randomClassSplit(_ f: Int, _ threshold: Double, _ start: Int, _ end: Int, nodeWeight: Double,
                           best: inout Split) {
-        let y = nodeLabels, nw = nodeWeights, buffer = featureBuffer
-        let k = classCount
-        for c in 0..<k { left[c] = 0 }
+        let buffer = featureBuffer
+        let t = TreeSIMD.floatThreshold(threshold)
         var nL = 0, wL = 0.0
-        for i in 0..<(end - start) {
-            // Branch-free: a random threshold makes the comparison unpredictable.
-            let goesLeft = Double(buffer[i]) <= threshold
-            let w = goesLeft ? nw[i] : 0
-            left[Int(y[i])] += w
-            wL += w
-            nL += goesLeft ? 1 : 0
+        // The samples are grouped by class: count each class's segment (no scatter, vectorised when long).
+        for j in 0..<presentCount {
+            let c = present[j]
+            let lo = classSegments[c], hi = classSegments[c + 1]
+            if weights == nil {
+                let count = TreeSIMD.countLessEqual(buffer + lo, hi - lo, t)
+                left[c] = Double(count)
+                nL &+= count
+            } else {
+                let sums = TreeSIMD.maskedSums(buffer + lo, hi - lo, t, nodeWeights + lo, nil)
+                left[c] = sums.a
+                nL &+= sums.count
+            }
+            wL += left[c]
         }
         let nR = end - start - nL
         guard nL >= settings.minSamplesLeaf && nR >= settings.minSamplesLeaf else { return }
         let wR = nodeWeight - wL
         guard wL >= settings.minWeightLeaf && wR >= settings.minWeightLeaf else { return }
         var sqL = 0.0, sqR = 0.0
-        for c in 0..<k {
+        for j in 0..<presentCount {
+            let c = present[j]
             sqL += left[c] * left[c]
             let r = totals[c] - left[c]
             sqR += r * r
@@ -200,16 +250,9 @@ extension CARTBuilder {
 
     func classChildImpurities(_ start: Int, _ position: Int, _ end: Int, nodeWeight: Double, impurity: Double,
                               totalWeight: Double) -> (left: Double, right: Double, improvement: Double, leftWeight: Double) {
-        guard let y = labels else { return (0, 0, 0, 0) }
+        // `partition` left the left child's class weights in `left`.
         let k = classCount
-        for c in 0..<k { left[c] = 0 }
-        var wL = 0.0
-        for p in start..<position {
-            let s = Int(samples[p])
-            let w = weight(s)
-            left[Int(y[s])] += w
-            wL += w
-        }
+        let wL = partitionLeftWeight
         let wR = nodeWeight - wL
         for c in 0..<k { bestLeft[c] = totals[c] - left[c] }
         let impurityLeft = classImpurity(left, wL)

@@ -12,6 +12,7 @@ extension CARTBuilder {
             let v = y[s]
             nodeTargets[i] = v
             nodeWeights[i] = w
+            nodeWY[i] = w * v
             sum += w * v
             sq += w * v * v
             total += w
@@ -111,15 +112,9 @@ extension CARTBuilder {
 
     func randomRegressionSplit(_ f: Int, _ threshold: Double, _ start: Int, _ end: Int, nodeWeight: Double,
                                best: inout Split) {
-        let y = nodeTargets, nw = nodeWeights, buffer = featureBuffer
-        var nL = 0, wL = 0.0, sumL = 0.0
-        for i in 0..<(end - start) {
-            let goesLeft = Double(buffer[i]) <= threshold
-            let w = goesLeft ? nw[i] : 0
-            sumL += w * y[i]
-            wL += w
-            nL += goesLeft ? 1 : 0
-        }
+        let sums = TreeSIMD.maskedSums(featureBuffer, end - start, TreeSIMD.floatThreshold(threshold), nodeWeights,
+                                       nodeWY)
+        let nL = sums.count, wL = sums.a, sumL = sums.b
         let nR = end - start - nL
         guard nL >= settings.minSamplesLeaf && nR >= settings.minSamplesLeaf else { return }
         let wR = nodeWeight - wL
@@ -137,16 +132,8 @@ extension CARTBuilder {
                                    impurity: Double, totalWeight: Double)
         -> (left: Double, right: Double, improvement: Double, leftWeight: Double)
     {
-        guard let y = targets else { return (0, 0, 0, 0) }
-        var sumL = 0.0, sqL = 0.0, wL = 0.0
-        for p in start..<position {
-            let s = Int(samples[p])
-            let w = weight(s)
-            let v = y[s]
-            sumL += w * v
-            sqL += w * v * v
-            wL += w
-        }
+        // `partition` left the left child's sums in `left`.
+        let sumL = left[0], sqL = left[1], wL = partitionLeftWeight
         let wR = nodeWeight - wL
         let sumR = totals[0] - sumL
         let sqR = totals[1] - sqL

@@ -90,8 +90,19 @@ final class CARTBuilder {
     let nodeTargets: UnsafeMutablePointer<Double>
     let nodeWeights: UnsafeMutablePointer<Double>
     let featureBuffer: UnsafeMutablePointer<Float>
-    var features: [Int]
-    var constantFeatures: [Int]
+    /// Regression: w * y of the node's samples by position.
+    let nodeWY: UnsafeMutablePointer<Double>
+    /// Classification: the node's samples are kept grouped by class (sorted at the root, partitions are
+    /// stable); class k occupies node positions classSegments[k]..<classSegments[k + 1].
+    let classSegments: UnsafeMutablePointer<Int>
+    let partitionBuffer: UnsafeMutablePointer<Int32>
+    let leftCounts: UnsafeMutablePointer<Int>
+    /// The classes present in the current node, in class order (small nodes hold few of them).
+    let present: UnsafeMutablePointer<Int>
+    var presentCount = 0
+    var partitionLeftWeight = 0.0
+    let features: UnsafeMutablePointer<Int>
+    let constantFeatures: UnsafeMutablePointer<Int>
 
     static let featureThreshold = 1e-7
     static let epsilon = Double.ulpOfOne
@@ -132,8 +143,30 @@ final class CARTBuilder {
         nodeTargets = .allocate(capacity: m)
         nodeWeights = .allocate(capacity: m)
         featureBuffer = .allocate(capacity: m)
-        features = Array(0..<data.columns)
-        constantFeatures = Array(repeating: 0, count: data.columns)
+        nodeWY = .allocate(capacity: m)
+        classSegments = .allocate(capacity: width + 1)
+        partitionBuffer = .allocate(capacity: m)
+        leftCounts = .allocate(capacity: width)
+        present = .allocate(capacity: width)
+        // Unit weights: the node weights stay 1 (see loadClassStats).
+        nodeWeights.initialize(repeating: 1, count: m)
+        if let y = labels {
+            // Group the samples by class (stable counting sort).
+            var start = [Int](repeating: 0, count: classCount + 1)
+            for i in 0..<list.count { start[Int(y[Int(list[i])]) + 1] += 1 }
+            for k in 0..<classCount { start[k + 1] += start[k] }
+            for i in 0..<list.count {
+                let label = Int(y[Int(list[i])])
+                sampleBuffer[start[label]] = list[i]
+                start[label] += 1
+            }
+        }
+        features = .allocate(capacity: max(data.columns, 1))
+        constantFeatures = .allocate(capacity: max(data.columns, 1))
+        for c in 0..<data.columns {
+            features[c] = c
+            constantFeatures[c] = 0
+        }
     }
 
     deinit {
@@ -150,6 +183,13 @@ final class CARTBuilder {
         nodeTargets.deallocate()
         nodeWeights.deallocate()
         featureBuffer.deallocate()
+        features.deallocate()
+        constantFeatures.deallocate()
+        nodeWY.deallocate()
+        classSegments.deallocate()
+        partitionBuffer.deallocate()
+        leftCounts.deallocate()
+        present.deallocate()
     }
 
     @inline(__always) func weight(_ row: Int) -> Double { weights.map { $0[row] } ?? 1 }
@@ -167,6 +207,9 @@ final class CARTBuilder {
         var start: Int, end: Int, depth: Int, slot: Int
         var impurity: Double
         var constantCount: Int
+        /// Classification: where the node's class weights and class counts start in `statsStack` (-1: compute
+        /// them from the samples).
+        var stats = -1
     }
 
     /// Builds the tree. `rng` drives feature sampling (and random thresholds); `context` is checked once per node.
@@ -182,13 +225,22 @@ final class CARTBuilder {
         tree.child.append(0)
         var stack: [StackRecord] = [StackRecord(start: 0, end: sampleCount, depth: 0, slot: 0,
                                                 impurity: .infinity, constantCount: 0)]
+        // Children's class weights and counts, known from the parent's partition (a stack parallel to `stack`).
+        var statsStack: [Double] = []
+        let k = classCount
         var first = true
         var value = [Double](repeating: 0, count: width)
         while let record = stack.popLast() {
             try context.check()
             let start = record.start, end = record.end
             let count = end - start
-            let nodeWeight = nodeTotals(start, end)
+            let nodeWeight: Double
+            if record.stats >= 0 {
+                nodeWeight = loadClassStats(statsStack, record.stats, start, count)
+                statsStack.removeLast(statsStack.count - record.stats)
+            } else {
+                nodeWeight = nodeTotals(start, end)
+            }
             var isLeaf = record.depth >= settings.maxDepth || count < settings.minSamplesSplit
                 || count < 2 * settings.minSamplesLeaf || nodeWeight < 2 * settings.minWeightLeaf
             var impurity = record.impurity
@@ -220,17 +272,34 @@ final class CARTBuilder {
                 tree.feature[slot] = Int32(split.feature)
                 tree.threshold[slot] = split.threshold
                 tree.child[slot] = Int32(firstChild)
-                tree.feature.append(contentsOf: [-1, -1])
-                tree.threshold.append(contentsOf: [0, 0])
-                tree.child.append(contentsOf: [0, 0])
+                for _ in 0..<2 {
+                    tree.feature.append(-1)
+                    tree.threshold.append(0)
+                    tree.child.append(0)
+                }
                 let leftWeight = children.leftWeight
                 let rightWeight = nodeWeight - leftWeight
                 tree.rawImportances[split.feature] += nodeWeight * impurity - leftWeight * children.left
                     - rightWeight * children.right
+                var rightStats = -1, leftStats = -1
+                if k > 0 {
+                    rightStats = statsStack.count
+                    for c in 0..<k { statsStack.append(totals[c] - left[c]) }
+                    for c in 0..<k {
+                        statsStack.append(Double(classSegments[c + 1] - classSegments[c] - leftCounts[c]))
+                    }
+                    statsStack.append(rightWeight)
+                    leftStats = statsStack.count
+                    for c in 0..<k { statsStack.append(left[c]) }
+                    for c in 0..<k { statsStack.append(Double(leftCounts[c])) }
+                    statsStack.append(leftWeight)
+                }
                 stack.append(StackRecord(start: split.position, end: end, depth: record.depth + 1,
-                                         slot: firstChild + 1, impurity: children.right, constantCount: constantCount))
+                                         slot: firstChild + 1, impurity: children.right, constantCount: constantCount,
+                                         stats: rightStats))
                 stack.append(StackRecord(start: start, end: split.position, depth: record.depth + 1,
-                                         slot: firstChild, impurity: children.left, constantCount: constantCount))
+                                         slot: firstChild, impurity: children.left, constantCount: constantCount,
+                                         stats: leftStats))
             }
         }
         return tree
@@ -252,7 +321,7 @@ final class CARTBuilder {
             let upper = fI - foundConstants
             var fJ = drawnConstants + rng.nextInt(below: upper - drawnConstants)
             if fJ < knownConstants {
-                features.swapAt(drawnConstants, fJ)
+                swapFeatures(drawnConstants, fJ)
                 drawnConstants += 1
                 continue
             }
@@ -265,13 +334,13 @@ final class CARTBuilder {
                 isConstant = bestSplit(f, start, end, nodeWeight: nodeWeight, best: &best)
             }
             if isConstant {
-                features.swapAt(fJ, totalConstants)
+                swapFeatures(fJ, totalConstants)
                 foundConstants += 1
                 totalConstants += 1
                 continue
             }
             fI -= 1
-            features.swapAt(fI, fJ)
+            swapFeatures(fI, fJ)
         }
         // Keep the known constants first, in their recorded order, and record the newly found ones.
         for i in 0..<knownConstants { features[i] = constantFeatures[i] }
@@ -280,21 +349,66 @@ final class CARTBuilder {
         return best
     }
 
-    /// Moves the samples going left (`Double(x) <= threshold`) before those going right.
+    @inline(__always) func swapFeatures(_ a: Int, _ b: Int) {
+        let t = features[a]
+        features[a] = features[b]
+        features[b] = t
+    }
+
+    /// Moves the samples going left (`Double(x) <= threshold`) before those going right, keeping their order
+    /// (so class-grouped samples stay grouped), and records the left child's statistics from the node's
+    /// gathered labels/targets: class weights in `left` (classification) or [sum w*y, sum w*y*y] (regression),
+    /// and their weight in `partitionLeftWeight`.
     func partition(_ start: Int, _ end: Int, _ split: Split) {
         let column = data.values + split.feature * n
-        let threshold = split.threshold
-        var p = start, q = end
-        while p < q {
-            if Double(column[Int(samples[p])]) <= threshold {
-                p += 1
-            } else {
-                q -= 1
-                let t = samples[p]
-                samples[p] = samples[q]
-                samples[q] = t
+        let threshold = TreeSIMD.floatThreshold(split.threshold)
+        let samples = self.samples, right = partitionBuffer, nw = nodeWeights
+        var l = start, r = 0
+        var wL = 0.0
+        if classCount > 0 {
+            for c in 0..<classCount {
+                left[c] = 0
+                leftCounts[c] = 0
             }
+            for j in 0..<presentCount {
+                let c = present[j]
+                var wc = 0.0
+                let l0 = l
+                for i in classSegments[c]..<classSegments[c + 1] {
+                    // Branch-free (random thresholds make the comparison unpredictable): write both ways, advance
+                    // one. samples[l] with l <= start + i was already read.
+                    let s = samples[start &+ i]
+                    let goesLeft = column[Int(s)] <= threshold
+                    samples[l] = s
+                    right[r] = s
+                    l &+= goesLeft ? 1 : 0
+                    r &+= goesLeft ? 0 : 1
+                    wc += nw[i] * (goesLeft ? 1.0 : 0.0)
+                }
+                left[c] = wc
+                leftCounts[c] = l - l0
+                wL += wc
+            }
+        } else {
+            let wy = nodeWY, y = nodeTargets
+            var sum = 0.0, sq = 0.0
+            for i in 0..<(end - start) {
+                let s = samples[start &+ i]
+                let goesLeft = column[Int(s)] <= threshold
+                let g = goesLeft ? 1.0 : 0.0
+                samples[l] = s
+                right[r] = s
+                l &+= goesLeft ? 1 : 0
+                r &+= goesLeft ? 0 : 1
+                sum += g * wy[i]
+                sq += g * (wy[i] * y[i])
+                wL += g * nw[i]
+            }
+            left[0] = sum
+            left[1] = sq
         }
+        for i in 0..<r { samples[l + i] = right[i] }
+        partitionLeftWeight = wL
     }
 
     // MARK: Criterion dispatch
@@ -324,15 +438,15 @@ final class CARTBuilder {
     func randomSplit(_ f: Int, _ start: Int, _ end: Int, nodeWeight: Double, best: inout Split,
                      rng: inout SeededGenerator) -> Bool {
         let column = data.values + f * n
-        let buffer = featureBuffer
-        var lo = Float.infinity, hi = -Float.infinity
-        var i = 0
-        for p in start..<end {
-            let v = column[Int(samples[p])]
+        let buffer = featureBuffer, samples = self.samples
+        let m = end - start
+        // One pass: gather the node's values contiguously and track their range.
+        var lo = column[Int(samples[start])], hi = lo
+        for i in 0..<m {
+            let v = column[Int(samples[start &+ i])]
             buffer[i] = v
             lo = v < lo ? v : lo
-            hi = v > hi ? v : hi
-            i += 1
+            hi = hi < v ? v : hi
         }
         if Double(hi) <= Double(lo) + Self.featureThreshold { return true }
         // scikit-learn's rand_uniform(min, max), then the same guard against drawing the maximum.

@@ -6,14 +6,16 @@ import AutopipeData
 /// In memory, nodes are packed for prediction (16 bytes each) and an internal node's two children sit next to
 /// each other, so a step is `i = child + (x <= threshold ? 0 : 1)`. A leaf points to itself with an infinite
 /// threshold, so a walk of `depth[t]` steps from the root always ends on the leaf (no data-dependent branch), and
-/// eight rows walk a tree together to hide memory latency. Comparisons are scikit-learn's:
+/// sixteen rows walk a tree together to hide memory latency. Comparisons are scikit-learn's:
 /// `Double(Float(x[feature])) <= threshold`.
 ///
 /// Encoded as flat arrays: `feature` (-1 at a leaf), `threshold`, `child` (first child, or the leaf's value row),
 /// `values` (`width` numbers per leaf: class probabilities, or one regression value), `roots`.
 struct TreeNodes: Sendable, Equatable {
+    /// `threshold` is the largest float32 not above the double threshold, so `x <= threshold` in float32 is
+    /// exactly scikit-learn's `Double(x) <= threshold` for every float32 `x` (see `TreeSIMD.floatThreshold`).
     struct PackedNode: Sendable, Equatable {
-        var threshold: Double
+        var threshold: Float
         var feature: Int32
         var child: Int32
     }
@@ -39,14 +41,12 @@ struct TreeNodes: Sendable, Equatable {
         let nodeOffset = nodes.count
         let valueOffset = Int32(values.count / max(width, 1))
         roots.append(Int32(nodeOffset))
-        nodes.reserveCapacity(nodeOffset + tree.nodeCount)
-        leafValue.reserveCapacity(nodeOffset + tree.nodeCount)
         for i in 0..<tree.nodeCount {
             if tree.feature[i] < 0 {
                 nodes.append(PackedNode(threshold: .infinity, feature: 0, child: Int32(nodeOffset + i)))
                 leafValue.append(tree.child[i] + valueOffset)
             } else {
-                nodes.append(PackedNode(threshold: tree.threshold[i], feature: tree.feature[i],
+                nodes.append(PackedNode(threshold: TreeSIMD.floatThreshold(tree.threshold[i]), feature: tree.feature[i],
                                         child: tree.child[i] + Int32(nodeOffset)))
                 leafValue.append(-1)
             }
@@ -74,7 +74,7 @@ struct TreeNodes: Sendable, Equatable {
     func accumulate(_ x: [Float], rows: Int, columns: Int, into out: inout [Double], outWidth: Int,
                     scale: Double = 1, column: (Int) -> Int = { _ in 0 }) {
         let w = width
-        let block = 8
+        let block = 16
         nodes.withUnsafeBufferPointer { nb in
             leafValue.withUnsafeBufferPointer { lb in
                 values.withUnsafeBufferPointer { vb in
@@ -95,16 +95,16 @@ struct TreeNodes: Sendable, Equatable {
                                             var moved = 0
                                             for j in 0..<count {
                                                 let node = np[index[j]]
-                                                let v = Double(xp[(r0 + j) * columns + Int(node.feature)])
-                                                let next = Int(node.child) + (v <= node.threshold ? 0 : 1)
+                                                let v = xp[(r0 &+ j) &* columns &+ Int(node.feature)]
+                                                let next = Int(node.child) &+ (v <= node.threshold ? 0 : 1)
                                                 moved |= next ^ index[j]
                                                 index[j] = next
                                             }
                                             if moved == 0 { break }
                                         }
                                         for j in 0..<count {
-                                            let src = vp + Int(lp[index[j]]) * w
-                                            let dst = op + (r0 + j) * outWidth + offset
+                                            let src = vp + Int(lp[index[j]]) &* w
+                                            let dst = op + ((r0 &+ j) &* outWidth &+ offset)
                                             if scale == 1 {
                                                 for k in 0..<w { dst[k] += src[k] }
                                             } else {
@@ -140,7 +140,8 @@ extension TreeNodes: Codable {
     func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(nodes.indices.map { leafValue[$0] >= 0 ? -1 : nodes[$0].feature }, forKey: .feature)
-        try c.encode(nodes.indices.map { leafValue[$0] >= 0 ? 0 : nodes[$0].threshold }, forKey: .threshold)
+        // The float32 form of each threshold, which splits every float32 input exactly as the original double.
+        try c.encode(nodes.indices.map { leafValue[$0] >= 0 ? 0 : Double(nodes[$0].threshold) }, forKey: .threshold)
         try c.encode(nodes.indices.map { leafValue[$0] >= 0 ? leafValue[$0] : nodes[$0].child }, forKey: .child)
         try c.encode(values, forKey: .values)
         try c.encode(width, forKey: .width)
@@ -195,7 +196,7 @@ extension TreeNodes: Codable {
                 nodes.append(PackedNode(threshold: .infinity, feature: 0, child: Int32(nodeOffset + i)))
                 leafValue.append(tree.child[i])
             } else {
-                nodes.append(PackedNode(threshold: tree.threshold[i], feature: tree.feature[i],
+                nodes.append(PackedNode(threshold: TreeSIMD.floatThreshold(tree.threshold[i]), feature: tree.feature[i],
                                         child: tree.child[i] + Int32(nodeOffset)))
                 leafValue.append(-1)
             }
