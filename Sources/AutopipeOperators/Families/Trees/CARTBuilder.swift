@@ -132,8 +132,10 @@ final class CARTBuilder {
         keys = .allocate(capacity: m)
         keysTmp = .allocate(capacity: m)
         histWidth = classCount > 0 ? classCount : 2
-        hist = .allocate(capacity: max(data.maxDistinct, 1) * histWidth)
-        histCount = .allocate(capacity: max(data.maxDistinct, 1))
+        // The histogram path runs only when ranks x width <= 4 x node size (see the split scans), which bounds
+        // these buffers by the sample count rather than by the number of distinct values.
+        hist = .allocate(capacity: min(max(data.maxDistinct, 1) * histWidth, 4 * m + histWidth))
+        histCount = .allocate(capacity: min(max(data.maxDistinct, 1), 4 * m + 1))
         let width = max(classCount, 2)
         totals = .allocate(capacity: width)
         left = .allocate(capacity: width)
@@ -440,14 +442,37 @@ final class CARTBuilder {
         let column = data.values + f * n
         let buffer = featureBuffer, samples = self.samples
         let m = end - start
-        // One pass: gather the node's values contiguously and track their range.
-        var lo = column[Int(samples[start])], hi = lo
-        for i in 0..<m {
-            let v = column[Int(samples[start &+ i])]
-            buffer[i] = v
-            lo = v < lo ? v : lo
-            hi = hi < v ? v : hi
+        // One pass: gather the node's values contiguously and track their range (four independent min/max
+        // chains, so the loop is not bound by the comparison latency).
+        let first = column[Int(samples[start])]
+        var lo0 = first, hi0 = first, lo1 = first, hi1 = first, lo2 = first, hi2 = first, lo3 = first, hi3 = first
+        let src = samples + start
+        var i = 0
+        while i &+ 4 <= m {
+            let v0 = column[Int(src[i])], v1 = column[Int(src[i &+ 1])]
+            let v2 = column[Int(src[i &+ 2])], v3 = column[Int(src[i &+ 3])]
+            buffer[i] = v0
+            buffer[i &+ 1] = v1
+            buffer[i &+ 2] = v2
+            buffer[i &+ 3] = v3
+            lo0 = v0 < lo0 ? v0 : lo0
+            hi0 = hi0 < v0 ? v0 : hi0
+            lo1 = v1 < lo1 ? v1 : lo1
+            hi1 = hi1 < v1 ? v1 : hi1
+            lo2 = v2 < lo2 ? v2 : lo2
+            hi2 = hi2 < v2 ? v2 : hi2
+            lo3 = v3 < lo3 ? v3 : lo3
+            hi3 = hi3 < v3 ? v3 : hi3
+            i &+= 4
         }
+        while i < m {
+            let v = column[Int(src[i])]
+            buffer[i] = v
+            lo0 = v < lo0 ? v : lo0
+            hi0 = hi0 < v ? v : hi0
+            i &+= 1
+        }
+        let lo = min(min(lo0, lo1), min(lo2, lo3)), hi = max(max(hi0, hi1), max(hi2, hi3))
         if Double(hi) <= Double(lo) + Self.featureThreshold { return true }
         // scikit-learn's rand_uniform(min, max), then the same guard against drawing the maximum.
         var threshold = (Double(hi) - Double(lo)) * rng.nextDouble() + Double(lo)

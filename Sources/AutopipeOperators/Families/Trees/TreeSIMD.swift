@@ -9,36 +9,6 @@ enum TreeSIMD {
         return f
     }
 
-    /// Smallest and largest of `p[0..<count]` (count > 0).
-    @inline(__always)
-    static func minMax(_ p: UnsafePointer<Float>, _ count: Int) -> (Float, Float) {
-        var i = 0
-        var lo = p[0], hi = p[0]
-        if count >= 16 {
-            let raw = UnsafeRawPointer(p)
-            var vlo = raw.loadUnaligned(as: SIMD8<Float>.self), vhi = vlo
-            while i + 8 <= count {
-                let v = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
-                vlo.replace(with: v, where: v .< vlo)
-                vhi.replace(with: v, where: v .> vhi)
-                i += 8
-            }
-            lo = vlo[0]
-            hi = vhi[0]
-            for j in 1..<8 {
-                lo = vlo[j] < lo ? vlo[j] : lo
-                hi = vhi[j] > hi ? vhi[j] : hi
-            }
-        }
-        while i < count {
-            let v = p[i]
-            lo = v < lo ? v : lo
-            hi = v > hi ? v : hi
-            i += 1
-        }
-        return (lo, hi)
-    }
-
     /// How many of `p[0..<count]` are `<= t`.
     @inline(__always)
     static func countLessEqual(_ p: UnsafePointer<Float>, _ count: Int, _ t: Float) -> Int {
