@@ -154,18 +154,36 @@ extension CARTBuilder {
             }
         }
 
-        if range * k <= 4 * m {
-            // Per-rank class histograms: no sorting.
-            for i in 0..<(range * k) { hist[i] = 0 }
-            for i in 0..<range { histCount[i] = 0 }
+        if range * k <= m {
+            // Per-rank class histograms: no sorting. Two interleaved copies (even and odd samples) halve the
+            // store-to-load chains when neighbouring samples (grouped by class) share a rank.
+            let size = range * k
+            let hist = self.hist, second = self.hist + size, histCount = self.histCount, secondCount = histCount + range
+            for i in 0..<(2 * size) { hist[i] = 0 }
+            for i in 0..<(2 * range) { histCount[i] = 0 }
             let keys = self.keys
-            for i in 0..<m {
-                let key = keys[i]
-                let r = Int(UInt32(truncatingIfNeeded: key >> 32) - lo)
-                let i = Int(UInt32(truncatingIfNeeded: key))
-                hist[r * k + Int(y[i])] += nw[i]
-                histCount[r] += 1
+            var i = 0
+            while i &+ 2 <= m {
+                let key0 = keys[i], key1 = keys[i &+ 1]
+                let r0 = Int(UInt32(truncatingIfNeeded: key0 >> 32) &- lo)
+                let r1 = Int(UInt32(truncatingIfNeeded: key1 >> 32) &- lo)
+                let p0 = Int(UInt32(truncatingIfNeeded: key0)), p1 = Int(UInt32(truncatingIfNeeded: key1))
+                hist[r0 &* k &+ Int(y[p0])] += nw[p0]
+                second[r1 &* k &+ Int(y[p1])] += nw[p1]
+                histCount[r0] &+= 1
+                secondCount[r1] &+= 1
+                i &+= 2
             }
+            if i < m {
+                let key = keys[i]
+                let r = Int(UInt32(truncatingIfNeeded: key >> 32) &- lo)
+                let p = Int(UInt32(truncatingIfNeeded: key))
+                hist[r &* k &+ Int(y[p])] += nw[p]
+                histCount[r] &+= 1
+            }
+            for j in 0..<size { hist[j] += second[j] }
+            for j in 0..<range { histCount[j] &+= secondCount[j] }
+            let left = self.left, totals = self.totals
             for r in 0..<range where histCount[r] > 0 {
                 let code = r + Int(lo)
                 if prev >= 0 { consider(code) }

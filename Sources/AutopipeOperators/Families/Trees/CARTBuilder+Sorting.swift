@@ -18,15 +18,17 @@ extension CARTBuilder {
         return (lo, hi)
     }
 
-    /// Sorts keys[0..<m] by rank (the high 32 bits): insertion sort for small nodes, otherwise an LSD radix sort
-    /// over the ranks' span `hi - lo` in 8-bit digits. The order of equal ranks is irrelevant to the scan.
+    /// Sorts keys[0..<m] by rank (the high 32 bits): insertion sort for small nodes with a wide rank span,
+    /// otherwise an LSD radix sort over the span `hi - lo` in 8-bit digits, with only as many buckets as the span
+    /// needs (a single counting sort when the span is small). The order of equal ranks is irrelevant to the scan.
     func sortKeys(_ m: Int, lo: UInt32, hi: UInt32) {
         var keys = self.keys, keysTmp = self.keysTmp
         defer {
             self.keys = keys
             self.keysTmp = keysTmp
         }
-        if m < 48 {
+        let span = hi &- lo
+        if m < 48 && (m < 12 || span > 64) {
             var i = 1
             while i < m {
                 let key = keys[i]
@@ -40,28 +42,26 @@ extension CARTBuilder {
             }
             return
         }
-        let span = hi - lo
         var shift: UInt32 = 0
         let count = radixCounts
         while shift == 0 || (shift < 32 && span >> shift != 0) {
-            do {
-                for b in 0..<256 { count[b] = 0 }
-                for i in 0..<m {
-                    let digit = Int(((UInt32(truncatingIfNeeded: keys[i] >> 32) &- lo) >> shift) & 0xFF)
-                    count[digit] += 1
-                }
-                var total = 0
-                for b in 0..<256 {
-                    let c = count[b]
-                    count[b] = total
-                    total += c
-                }
-                for i in 0..<m {
-                    let key = keys[i]
-                    let digit = Int(((UInt32(truncatingIfNeeded: key >> 32) &- lo) >> shift) & 0xFF)
-                    keysTmp[count[digit]] = key
-                    count[digit] += 1
-                }
+            let buckets = Int(min(UInt32(255), span >> shift)) + 1
+            for b in 0..<buckets { count[b] = 0 }
+            for i in 0..<m {
+                let digit = Int(((UInt32(truncatingIfNeeded: keys[i] >> 32) &- lo) >> shift) & 0xFF)
+                count[digit] &+= 1
+            }
+            var total = 0
+            for b in 0..<buckets {
+                let c = count[b]
+                count[b] = total
+                total &+= c
+            }
+            for i in 0..<m {
+                let key = keys[i]
+                let digit = Int(((UInt32(truncatingIfNeeded: key >> 32) &- lo) >> shift) & 0xFF)
+                keysTmp[count[digit]] = key
+                count[digit] &+= 1
             }
             swap(&keys, &keysTmp)
             shift += 8

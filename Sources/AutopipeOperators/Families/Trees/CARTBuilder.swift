@@ -58,9 +58,12 @@ struct BuiltTree: Sendable {
 /// the same impurity and proxy formulas (so ties between candidate splits resolve as in scikit-learn when the
 /// counts are integers). Only the random numbers differ (autopipe's generator).
 ///
-/// Speed: a node's samples are never sorted by float comparisons. Per candidate feature the builder gathers the
-/// value ranks (`TreeTrainingData.codes`), then either builds a per-rank histogram (few distinct values in the
-/// node's range) or radix-sorts (rank, sample) keys, and scans with incremental class counts.
+/// Speed: a node's samples are never sorted by float comparisons. Per candidate feature the best splitter
+/// gathers the value ranks (`TreeTrainingData.codes`), then either builds a per-rank histogram (few distinct
+/// values in the node's range) or radix-sorts (rank, sample) keys, and scans with incremental class counts. For
+/// classification the samples stay grouped by class within each node (stable partitions), so a random split's
+/// class counts are vectorised comparisons over contiguous segments, and each child's class statistics come
+/// from its parent's partition instead of another pass.
 final class CARTBuilder {
     let data: TreeTrainingData
     let settings: TreeSettings
@@ -134,8 +137,9 @@ final class CARTBuilder {
         histWidth = classCount > 0 ? classCount : 2
         // The histogram path runs only when ranks x width <= 4 x node size (see the split scans), which bounds
         // these buffers by the sample count rather than by the number of distinct values.
-        hist = .allocate(capacity: min(max(data.maxDistinct, 1) * histWidth, 4 * m + histWidth))
-        histCount = .allocate(capacity: min(max(data.maxDistinct, 1), 4 * m + 1))
+        // Twice that: the classification histograms are built in two interleaved copies.
+        hist = .allocate(capacity: 2 * min(max(data.maxDistinct, 1) * histWidth, 4 * m + histWidth))
+        histCount = .allocate(capacity: 2 * min(max(data.maxDistinct, 1), 4 * m + 1))
         let width = max(classCount, 2)
         totals = .allocate(capacity: width)
         left = .allocate(capacity: width)

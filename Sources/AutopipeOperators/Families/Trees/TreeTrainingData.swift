@@ -34,66 +34,99 @@ final class TreeTrainingData: @unchecked Sendable {
     /// (scikit-learn: "Input contains infinity or a value too large for dtype('float32')").
     init(_ x: Matrix, operator name: String) throws {
         let n = x.rows, d = x.columns
-        rows = n
-        columns = d
-        var values = [Float](repeating: 0, count: n * d)
+        let count = max(n * d, 1)
+        let values = UnsafeMutablePointer<Float>.allocate(capacity: count)
         var tooLarge = false
         x.values.withUnsafeBufferPointer { v in
-            values.withUnsafeMutableBufferPointer { o in
-                for r in 0..<n {
-                    let base = r * d
-                    for c in 0..<d {
-                        let f = Float(v[base + c])
-                        if !f.isFinite { tooLarge = true }
-                        o[c * n + r] = f
-                    }
+            for r in 0..<n {
+                let base = r * d
+                for c in 0..<d {
+                    let f = Float(v[base + c])
+                    tooLarge = tooLarge || !f.isFinite
+                    values[c * n + r] = f
                 }
             }
         }
         if tooLarge {
+            values.deallocate()
             throw OperatorError.invalidInput(operator: name,
                                              reason: "Input contains a value too large for dtype('float32').")
         }
-        var codes = [UInt32](repeating: 0, count: n * d)
-        var distinct: [Float] = []
+        let codes = UnsafeMutablePointer<UInt32>.allocate(capacity: count)
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: count)   // distinct values, then trimmed
+        defer { scratch.deallocate() }
         var distinctStart = [0]
-        var keys = [UInt64](repeating: 0, count: n)
-        values.withUnsafeBufferPointer { v in
-            codes.withUnsafeMutableBufferPointer { codeOut in
-                for c in 0..<d {
-                    // Sort (order-preserving bits of the value, row) pairs: one integer sort per column.
-                    for r in 0..<n {
-                        let bits = v[c * n + r].bitPattern
-                        let ordered = bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
-                        keys[r] = UInt64(ordered) << 32 | UInt64(r)
-                    }
-                    keys.sort()
-                    var code: UInt32 = 0
-                    var previous = Float.nan
-                    for i in 0..<n {
-                        let row = Int(truncatingIfNeeded: keys[i] & 0xFFFF_FFFF)
-                        let value = v[c * n + row]
-                        if i == 0 || value != previous {   // -0.0 and 0.0 share a code, as they compare equal
-                            if i > 0 { code += 1 }
-                            distinct.append(value)
-                            previous = value
+        distinctStart.reserveCapacity(d + 1)
+        var total = 0, widest = 0
+        var keys = [UInt64](repeating: 0, count: n), buffer = [UInt64](repeating: 0, count: n)
+        for c in 0..<d {
+            let column = values + c * n
+            // (order-preserving bits of the value, row) pairs, radix-sorted on the value bits.
+            for r in 0..<n {
+                let bits = column[r].bitPattern
+                let ordered = bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
+                keys[r] = UInt64(ordered) << 32 | UInt64(r)
+            }
+            Self.radixSortHigh32(&keys, &buffer)
+            var code: UInt32 = 0
+            let first = total
+            for i in 0..<n {
+                let row = Int(truncatingIfNeeded: keys[i] & 0xFFFF_FFFF)
+                let value = column[row]
+                // -0.0 and 0.0 share a code, as they compare equal.
+                if i == 0 || value != scratch[total - 1] {
+                    if i > 0 { code &+= 1 }
+                    scratch[total] = value
+                    total += 1
+                }
+                codes[c * n + row] = code
+            }
+            widest = max(widest, total - first)
+            distinctStart.append(total)
+        }
+        let distinct = UnsafeMutablePointer<Float>.allocate(capacity: max(total, 1))
+        distinct.initialize(from: scratch, count: total)
+        rows = n
+        columns = d
+        self.values = values
+        self.codes = codes
+        self.distinct = distinct
+        self.distinctStart = distinctStart
+        maxDistinct = widest
+    }
+
+    /// Sorts `keys` by their high 32 bits (LSD radix, 8-bit digits; digits shared by every key are skipped).
+    static func radixSortHigh32(_ keys: inout [UInt64], _ buffer: inout [UInt64]) {
+        let n = keys.count
+        guard n > 1 else { return }
+        if n < 64 {
+            keys.sort()
+            return
+        }
+        var counts = [Int](repeating: 0, count: 256)
+        for shift in stride(from: 32, to: 64, by: 8) {
+            for b in 0..<256 { counts[b] = 0 }
+            for key in keys { counts[Int((key >> UInt64(shift)) & 0xFF)] += 1 }
+            if counts.contains(n) { continue }   // every key has this digit
+            var sum = 0
+            for b in 0..<256 {
+                let c = counts[b]
+                counts[b] = sum
+                sum += c
+            }
+            keys.withUnsafeBufferPointer { src in
+                buffer.withUnsafeMutableBufferPointer { dst in
+                    counts.withUnsafeMutableBufferPointer { pos in
+                        for key in src {
+                            let digit = Int((key >> UInt64(shift)) & 0xFF)
+                            dst[pos[digit]] = key
+                            pos[digit] += 1
                         }
-                        codeOut[c * n + row] = code
                     }
-                    distinctStart.append(distinct.count)
                 }
             }
+            swap(&keys, &buffer)
         }
-        self.values = UnsafeMutablePointer<Float>.allocate(capacity: max(values.count, 1))
-        self.values.initialize(from: values, count: values.count)
-        self.codes = UnsafeMutablePointer<UInt32>.allocate(capacity: max(codes.count, 1))
-        self.codes.initialize(from: codes, count: codes.count)
-        self.distinct = UnsafeMutablePointer<Float>.allocate(capacity: max(distinct.count, 1))
-        self.distinct.initialize(from: distinct, count: distinct.count)
-        self.distinctStart = distinctStart
-        var widest = 0
-        for c in 0..<d { widest = max(widest, distinctStart[c + 1] - distinctStart[c]) }
-        maxDistinct = widest
     }
 
     /// How many distinct values column `c` has.
