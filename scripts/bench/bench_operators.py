@@ -74,11 +74,6 @@ def sklearn_estimator(name, role, params, task):
     module = importlib.import_module(MODULES[name])
     cls = getattr(module, name)
     params = dict(params)
-    # autopipe's max_features and max_samples are fractions, 'sqrt'/'log2' or None, never counts; JSON writes the
-    # fraction 1.0 as 1, which scikit-learn would read as "one feature".
-    for key in ("max_features", "max_samples"):
-        if isinstance(params.get(key), int) and not isinstance(params.get(key), bool):
-            params[key] = float(params[key])
     if name in ("RFE", "SelectFromModel"):
         from sklearn.ensemble import ExtraTreesClassifier, ExtraTreesRegressor
         inner = ExtraTreesClassifier if task == "classification" else ExtraTreesRegressor
