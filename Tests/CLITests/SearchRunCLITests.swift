@@ -26,8 +26,12 @@ struct SearchRunCLITests {
     func resumeAfterKill() throws {
         let data = try CLISupport.syntheticCSV(rows: 6000, features: 30)
         let dir = try TestSupport.temporaryDirectory()
+        // A configuration of mid-speed operators: generations long enough to be killed inside, short enough for CI.
+        let config = dir.appendingPathComponent("mid.json")
+        try Data(#"{"GaussianNB": {}, "DecisionTreeClassifier": {"max_depth": [2, 4, 8]}, "LogisticRegression": {"C": [0.1, 1.0]}, "StandardScaler": {}, "PCA": {"iterated_power": [1, 2]}}"#.utf8)
+            .write(to: config)
         let common = ["search", data, "--generations", "8", "--population-size", "16", "--cv", "5", "--seed", "3",
-                      "--verbosity", "0"]
+                      "--verbosity", "0", "--config", config.path]
         let path = { (name: String) in dir.appendingPathComponent(name).path }
 
         let full = try TestSupport.runAutopipe(common + ["--output", "full.json", "--evaluations", "full.jsonl"], in: dir)

@@ -3,5 +3,8 @@ public enum BoostingFamily {
     public static let entries: [OperatorEntry] = [
         OperatorEntry(HistGradientBoostingClassifier.self),
         OperatorEntry(HistGradientBoostingRegressor.self),
+        OperatorEntry(GradientBoostingClassifier.self),
+        OperatorEntry(GradientBoostingRegressor.self),
+        OperatorEntry(AdaBoostRegressor.self),
     ]
 }
