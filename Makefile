@@ -43,9 +43,19 @@ demo: build
 	@echo "== and on penguins (string columns, missing values) =="
 	$(RELEASE_BIN) search datasets/penguins.csv --target species --generations 3 --population-size 16 --seed 1 --output demo-penguins.json
 
-test: deps python-deps
+## A virtual environment with scripts/requirements.txt (scikit-learn 1.5.2, numpy, scipy, pandas, from PyPI): the
+## Python the export tests run exported scripts with (AUTOPIPE_PYTHON).
+VENV         := .venv
+VENV_PYTHON  := $(VENV)/bin/python
+
+$(VENV_PYTHON): scripts/requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV_PYTHON) -m pip install -q -r scripts/requirements.txt
+	@touch $(VENV_PYTHON)
+
+test: deps python-deps $(VENV_PYTHON)
 	$(SWIFT) build $(TEST_FLAGS)
-	$(SWIFT) test $(TEST_FLAGS)
+	AUTOPIPE_PYTHON=$(abspath $(VENV_PYTHON)) $(SWIFT) test $(TEST_FLAGS)
 
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1

@@ -4,7 +4,7 @@ import AutopipeSearch
 import Foundation
 
 /// `autopipe export --format json`: the result in a normalised, self-contained form for other tools, described
-/// by the JSON Schema `schemas/result.schema.json`.
+/// by the JSON Schema `schemas/autopipe-result.schema.json`.
 ///
 /// Normalised means: every step has all its parameters (defaults filled in, reals as reals), its role, whether it
 /// is a stacked learner, its `random_state` and the Python class the exported script uses; search bookkeeping

@@ -13,7 +13,7 @@ struct ExportCommand: AsyncParsableCommand {
             with every hyperparameter and random_state of the result, fits it and writes predictions in the format \
             of `autopipe predict`; its --cv option prints the cross-validated score on autopipe's folds. \
             text: the pipeline as a tree with its parameters and scores. json: the normalised document described by \
-            schemas/result.schema.json.
+            schemas/autopipe-result.schema.json.
             """)
 
     @Argument(help: "The result document written by `autopipe search` (best.json).")
