@@ -101,7 +101,8 @@ struct JSONSchemaValidator {
 
     static func isBool(_ value: Any) -> Bool {
         guard let n = value as? NSNumber else { return false }
-        return CFGetTypeID(n) == CFBooleanGetTypeID()
+        // JSONSerialization gives booleans the Objective-C type 'c' (numbers: 'i', 'q', 'd', ...).
+        return String(cString: n.objCType) == "c"
     }
 
     static func number(_ value: Any) -> Double? {
