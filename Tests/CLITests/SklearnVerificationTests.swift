@@ -9,18 +9,21 @@ import Testing
 /// of rows (classification) or within 5% mean relative error (regression).
 ///
 /// The searches use `ExportFixtures.verificationConfig` (TPOT light without its random-projection operators),
-/// 2 generations of 8; the five datasets run in parallel.
+/// 2 generations of 8, and for iris and wine also the default operator space (trees, ensembles, boosting,
+/// TPOT's builtins: whatever the seed's search finds); the cases run in parallel.
 @Suite("exported script vs scikit-learn")
 struct SklearnVerificationTests {
     @Test("search -> export -> python: CV score and predictions match autopipe's",
-          arguments: ["iris", "wine", "breast_cancer", "penguins", "diabetes"])
-    func verify(_ name: String) throws {
+          arguments: ["iris", "wine", "breast_cancer", "penguins", "diabetes", "iris@default", "wine@default"])
+    func verify(_ label: String) throws {
         _ = try ExportFixtures.python.get()
-        let dir = try TestSupport.temporaryDirectory("autopipe-verify-config")
-        let config = try ExportFixtures.writeConfig(ExportFixtures.verificationConfig, in: dir)
-        let search = try ExportFixtures.search(TestSupport.datasetPath(name),
-                                               ["--generations", "2", "--population-size", "8", "--config", config,
-                                                "--jobs", "1"])
+        let name = String(label.split(separator: "@")[0])
+        var options = ["--generations", "2", "--population-size", "8", "--jobs", "1"]
+        if !label.hasSuffix("@default") {
+            let dir = try TestSupport.temporaryDirectory("autopipe-verify-config")
+            options += ["--config", try ExportFixtures.writeConfig(ExportFixtures.verificationConfig, in: dir)]
+        }
+        let search = try ExportFixtures.search(TestSupport.datasetPath(name), options)
         let document = try search.document()
         let cv = try #require(document["cv_score"] as? Double)
         let metric = try #require(document["metric"] as? String)
