@@ -23,11 +23,16 @@ enum CLISupport {
     }
 
     /// A JSON file with the given top-level keys removed, re-encoded with sorted keys (for comparing documents
-    /// apart from timings).
+    /// apart from timings). The fitted model's file name (`model.path`, named after the document) is removed too;
+    /// its SHA-256 stays, so the models themselves are compared.
     static func json(_ path: String, without keys: [String] = ["timing"]) throws -> Data {
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         guard var object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else { return data }
         for key in keys { object.removeValue(forKey: key) }
+        if var model = object["model"] as? [String: Any] {
+            model.removeValue(forKey: "path")
+            object["model"] = model
+        }
         return try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
     }
 
