@@ -14,6 +14,10 @@ import os
 import subprocess
 import sys
 import time
+import warnings
+
+# Convergence and constant-feature warnings of the peers are expected on these data; they would bury the table.
+warnings.filterwarnings("ignore")
 
 # scikit-learn with n_jobs=1 and single-threaded BLAS/OpenMP, as autopipe's operators run (one thread each; the
 # search parallelises across evaluations). Set before numpy is imported.
