@@ -48,7 +48,7 @@ MODULES = {
     "MLPClassifier": "sklearn.neural_network",
     "Binarizer": "sklearn.preprocessing", "MaxAbsScaler": "sklearn.preprocessing", "MinMaxScaler": "sklearn.preprocessing",
     "Normalizer": "sklearn.preprocessing", "RobustScaler": "sklearn.preprocessing", "StandardScaler": "sklearn.preprocessing",
-    "PolynomialFeatures": "sklearn.preprocessing", "OneHotEncoder": "sklearn.preprocessing",
+    "PolynomialFeatures": "sklearn.preprocessing",  # OneHotEncoder and ZeroCount are TPOT builtins: no peer here
     "SimpleImputer": "sklearn.impute",
     "FastICA": "sklearn.decomposition", "PCA": "sklearn.decomposition",
     "FeatureAgglomeration": "sklearn.cluster", "Nystroem": "sklearn.kernel_approximation",
