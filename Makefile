@@ -8,6 +8,8 @@ PYTHON       ?= python3
 APT_PACKAGES := libcsv-dev libopenblas-dev
 RELEASE_BIN  := .build/release/autopipe
 TEST_FLAGS   := -c release -Xswiftc -enable-testing
+VENV         := .build-py
+VPYTHON      := $(CURDIR)/$(VENV)/bin/python
 
 .PHONY: all deps build release demo test install uninstall clean fixtures bench bench-tools bench-operators \
         bench-search bench-cluster bench-predict python-deps
@@ -27,9 +29,23 @@ deps:
 	  fi; \
 	fi
 
-## Python packages some tests and benchmarks compare against (scikit-learn, pandas), from PyPI.
-python-deps:
-	@$(PYTHON) -m pip install -q -r scripts/requirements.txt
+## Python packages some tests and benchmarks compare against (scikit-learn, pandas), from PyPI, in a virtual
+## environment of this checkout ($(VENV)), so the system Python is left alone. Tests find it through AUTOPIPE_PYTHON.
+python-deps: $(VENV)/.installed
+
+$(VENV)/.installed: scripts/requirements.txt
+	@if ! $(PYTHON) -c 'import venv, ensurepip' >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "Installing: python3 python3-venv python3-pip"; \
+	    (apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-venv python3-pip; \
+	  else \
+	    echo "autopipe's tests need Python 3 with venv: sudo apt-get install -y python3 python3-venv python3-pip"; exit 1; \
+	  fi; \
+	fi
+	@[ -x $(VENV)/bin/python ] || $(PYTHON) -m venv $(VENV)
+	@echo "Installing scikit-learn, numpy, scipy, pandas into $(VENV) (pip)"
+	@$(VENV)/bin/python -m pip install -q --disable-pip-version-check -r scripts/requirements.txt
+	@touch $@
 
 build: deps
 	$(SWIFT) build -c release --product autopipe
@@ -43,19 +59,9 @@ demo: build
 	@echo "== and on penguins (string columns, missing values) =="
 	$(RELEASE_BIN) search datasets/penguins.csv --target species --generations 3 --population-size 16 --seed 1 --output demo-penguins.json
 
-## A virtual environment with scripts/requirements.txt (scikit-learn 1.5.2, numpy, scipy, pandas, from PyPI): the
-## Python the export tests run exported scripts with (AUTOPIPE_PYTHON).
-VENV         := .venv
-VENV_PYTHON  := $(VENV)/bin/python
-
-$(VENV_PYTHON): scripts/requirements.txt
-	$(PYTHON) -m venv $(VENV)
-	$(VENV_PYTHON) -m pip install -q -r scripts/requirements.txt
-	@touch $(VENV_PYTHON)
-
-test: deps python-deps $(VENV_PYTHON)
+test: deps python-deps
 	$(SWIFT) build $(TEST_FLAGS)
-	AUTOPIPE_PYTHON=$(abspath $(VENV_PYTHON)) $(SWIFT) test $(TEST_FLAGS)
+	AUTOPIPE_PYTHON=$(VPYTHON) $(SWIFT) test $(TEST_FLAGS)
 
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
@@ -67,10 +73,10 @@ uninstall:
 
 ## Regenerates the scikit-learn fixtures the operator tests read (pinned versions, from PyPI).
 fixtures: python-deps
-	$(PYTHON) scripts/fixtures/make_fixtures.py
+	$(VPYTHON) scripts/fixtures/make_fixtures.py
 
 clean:
-	rm -rf .build demo-best.json demo-penguins.json
+	rm -rf .build $(VENV) demo-best.json demo-penguins.json
 
 ## Benchmarks (release builds; the Python peers are installed from PyPI and run in the same run).
 bench-tools: deps
@@ -78,15 +84,15 @@ bench-tools: deps
 
 ## CSV load speed and peak memory next to pandas.read_csv (generates a 1,000,000 x 20 CSV into bench-out/ once).
 bench: bench-tools python-deps
-	$(PYTHON) scripts/bench/bench_csv.py
+	$(VPYTHON) scripts/bench/bench_csv.py
 
 bench-operators: bench-tools python-deps
-	$(PYTHON) scripts/bench/bench_operators.py
+	$(VPYTHON) scripts/bench/bench_operators.py
 
 ## `autopipe predict` on 1,000,000 rows next to the exported scikit-learn script (generates the CSV into bench-out/ once).
 bench-predict: build python-deps
-	$(PYTHON) scripts/bench/bench_predict.py
+	$(VPYTHON) scripts/bench/bench_predict.py
 
 ## autopipe's search next to TPOT 0.12.2 (installed from PyPI into bench-out/tpot-venv) on the bundled datasets.
 bench-search: build python-deps
-	$(PYTHON) scripts/bench/bench_search.py
+	$(VPYTHON) scripts/bench/bench_search.py

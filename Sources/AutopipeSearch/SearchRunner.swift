@@ -29,6 +29,8 @@ public struct SearchRunner: Sendable {
     public var files: SearchFiles
     /// When the command started (`--max-time` counts from here).
     public var startedAt: ContinuousClock.Instant
+    /// Lets the caller stop the search early and still get its result (Ctrl-C).
+    public var interrupt: SearchInterrupt?
 
     public init(settings: SearchSettings, space: SearchSpace, jobs: Int, dataPath: String,
                 registry: OperatorRegistry = .standard, files: SearchFiles = SearchFiles(),
@@ -66,6 +68,7 @@ public struct SearchRunner: Sendable {
         let token = CancellationToken()
         let budget = TimeBudget(start: startedAt, limit: settings.maxTimeSeconds, token: token)
         defer { budget.finish() }
+        interrupt?.attach(token)
         let evaluator = makeEvaluator?(prepared.problem, token)
             ?? LocalEvaluator(problem: prepared.problem, jobs: jobs, cancellation: token)
         let evolver = Evolver(settings: settings, generator: prepared.generator, evaluator: evaluator,
@@ -105,7 +108,7 @@ public struct SearchRunner: Sendable {
         guard let best = evolver.best else {
             throw SearchError.noWorkingPipeline(evaluated: evolver.evaluationCount, failed: evolver.failedCount,
                                                 timedOut: evolver.timedOutCount,
-                                                timeLimited: search.stopReason == .timeLimit,
+                                                timeLimited: search.stopReason == .timeLimit || search.stopReason == .interrupted,
                                                 commonReason: Self.commonFailure(evolver.state.evaluated))
         }
         var chosen = best

@@ -27,6 +27,7 @@ enum SearchSummary {
         case .generations: stop = "all generations done"
         case .earlyStop: stop = "no change of the Pareto front for \(document.settings.earlyStop ?? 0) generations (--early-stop)"
         case .timeLimit: stop = "--max-time reached"
+        case .interrupted: stop = "interrupted (Ctrl-C); the completed generations are kept"
         }
         if statistics.discardedEvaluations > 0 {
             stop += "; \(statistics.discardedEvaluations) evaluations of the unfinished generation discarded"

@@ -9,10 +9,20 @@ scikit-learn's), read from `autopipe-bench params`, passed to the scikit-learn c
 import argparse
 import importlib
 import json
+import math
 import os
 import subprocess
 import sys
 import time
+import warnings
+
+# Convergence and constant-feature warnings of the peers are expected on these data; they would bury the table.
+warnings.filterwarnings("ignore")
+
+# scikit-learn with n_jobs=1 and single-threaded BLAS/OpenMP, as autopipe's operators run (one thread each; the
+# search parallelises across evaluations). Set before numpy is imported.
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_var] = "1"
 
 import numpy as np
 import pandas as pd
@@ -38,7 +48,7 @@ MODULES = {
     "MLPClassifier": "sklearn.neural_network",
     "Binarizer": "sklearn.preprocessing", "MaxAbsScaler": "sklearn.preprocessing", "MinMaxScaler": "sklearn.preprocessing",
     "Normalizer": "sklearn.preprocessing", "RobustScaler": "sklearn.preprocessing", "StandardScaler": "sklearn.preprocessing",
-    "PolynomialFeatures": "sklearn.preprocessing", "OneHotEncoder": "sklearn.preprocessing",
+    "PolynomialFeatures": "sklearn.preprocessing",  # OneHotEncoder and ZeroCount are TPOT builtins: no peer here
     "SimpleImputer": "sklearn.impute",
     "FastICA": "sklearn.decomposition", "PCA": "sklearn.decomposition",
     "FeatureAgglomeration": "sklearn.cluster", "Nystroem": "sklearn.kernel_approximation",
@@ -77,6 +87,9 @@ def python_value(name, key, value):
         return "auto"
     if name == "RFE" and key == "step" and isinstance(value, float) and value >= 1:
         return int(value)
+    # Fractions written as 1 in JSON (1.0 means all features/samples; scikit-learn reads the int 1 as one).
+    if key in ("max_features", "max_samples", "estimator__max_features") and type(value) is int:
+        return float(value)
     return value
 
 
@@ -134,6 +147,7 @@ def main():
     parser.add_argument("--operators", help="comma-separated operator names (default: all)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--datasets", help="comma-separated dataset labels to run (default: all)")
+    parser.add_argument("--no-memory", action="store_true", help="skip the random-forest peak-memory check")
     args = parser.parse_args()
     if not os.path.exists(BENCH):
         sys.exit("build first: swift build -c release --product autopipe-bench")
@@ -148,6 +162,7 @@ def main():
         datasets = {k: v for k, v in datasets.items() if any(d in k for d in args.datasets.split(","))}
     print(f"scikit-learn {sklearn.__version__}, numpy {np.__version__}; best of {args.repeat}; "
           f"ratio = scikit-learn time / autopipe time (>1: autopipe faster)")
+    ratios = []
     for label, path in datasets.items():
         frame = pd.read_csv(path)
         X = frame.iloc[:, :-1].to_numpy(dtype=np.float64)
@@ -180,7 +195,37 @@ def main():
                 print(f"{name:34} {item['total_seconds']:11.4f} sklearn error: {error}")
                 continue
             ratio = theirs[0] / max(item["total_seconds"], 1e-9)
+            ratios.append((label, name, ratio))
             print(f"{name:34} {item['total_seconds']:11.4f} {theirs[0]:11.4f} {ratio:8.2f}")
+    if ratios:
+        geo = math.exp(sum(math.log(r) for _, _, r in ratios) / len(ratios))
+        slower = [f"{n} on {l.split(' ')[0]} ({r:.2f})" for l, n, r in ratios if r < 1]
+        print(f"\nsummary: {len(ratios)} comparisons, geometric mean ratio {geo:.2f}; "
+              f"autopipe slower in {len(slower)}" + (": " + ", ".join(slower) if slower else ""))
+    if not args.no_memory:
+        memory_check(datasets)
+
+
+def peak_rss_mb(command):
+    """Runs `command` and returns its peak resident set (MB) from wait4's rusage."""
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    if status != 0:
+        raise RuntimeError(process.stderr.read().decode(errors="replace")[-500:])
+    return usage.ru_maxrss / 1024.0
+
+
+def memory_check(datasets):
+    path = next((p for label, p in datasets.items() if "classification" in label), None)
+    if path is None:
+        return
+    ours = peak_rss_mb([BENCH, "operators", path, "--operators", "RandomForestClassifier", "--repeat", "1"])
+    script = ("import os, sys, pandas as pd\nfrom sklearn.ensemble import RandomForestClassifier\n"
+              "f = pd.read_csv(sys.argv[1]); X = f.iloc[:, :-1].to_numpy(); y = f.iloc[:, -1].to_numpy()\n"
+              "RandomForestClassifier(n_estimators=100, random_state=0, n_jobs=1).fit(X, y).predict_proba(X)\n")
+    theirs = peak_rss_mb([sys.executable, "-c", script, path])
+    print(f"\nmemory: RandomForestClassifier(n_estimators=100) fit+predict on 20000 x 20: peak RSS autopipe "
+          f"{ours:.0f} MB (goal < 500 MB), scikit-learn {theirs:.0f} MB (process totals, CSV load included)")
 
 
 if __name__ == "__main__":

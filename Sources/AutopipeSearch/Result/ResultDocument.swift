@@ -40,6 +40,8 @@ public struct ResultDocument: Sendable, Codable {
         case earlyStop = "early_stop"
         /// `--max-time` ran out.
         case timeLimit = "time_limit"
+        /// Stopped from outside (Ctrl-C); the completed generations are kept.
+        case interrupted
     }
 
     public struct Statistics: Sendable, Codable, Hashable {

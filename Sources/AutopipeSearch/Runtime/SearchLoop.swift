@@ -53,12 +53,14 @@ struct SearchLoop {
             case .interrupted(let kept, let count):
                 try log?.append(kept)
                 discarded = count
-                stop = .timeLimit
+                let interrupted = runner.interrupt?.isRequested == true
+                stop = interrupted ? .interrupted : .timeLimit
+                let why = interrupted ? "interrupted" : "--max-time"
                 if evolver.state.generation >= 0 && kept.isEmpty {
-                    observer.note("--max-time: stopped during generation \(evolver.state.generation + 1); "
+                    observer.note("\(why): stopped during generation \(evolver.state.generation + 1); "
                         + "its \(count) finished evaluation\(count == 1 ? "" : "s") are discarded")
                 } else {
-                    observer.note("--max-time: stopped during the initial population; keeping its \(kept.count) "
+                    observer.note("\(why): stopped during the initial population; keeping its \(kept.count) "
                         + "finished evaluation\(kept.count == 1 ? "" : "s")")
                 }
             }
@@ -77,6 +79,7 @@ struct SearchLoop {
             if let generations = settings.generations, state.generation >= generations { return .generations }
             if let earlyStop = settings.earlyStop, state.stagnantGenerations >= earlyStop { return .earlyStop }
         }
+        if runner.interrupt?.isRequested == true { return .interrupted }
         return budget.isExhausted ? .timeLimit : nil
     }
 
