@@ -37,7 +37,8 @@ func benchOperators() throws {
                 }
             }
             emit(["operator": name, "fit_seconds": bestFit, "predict_seconds": bestPredict, "total_seconds": best,
-                  "rows": dataset.rowCount, "columns": dataset.features.columns])
+                  "rows": dataset.rowCount, "columns": dataset.features.columns,
+                  "peak_rss_bytes": procStatusBytes("VmHWM") ?? 0])
         } catch {
             emit(["operator": name, "error": "\(error)"])
         }

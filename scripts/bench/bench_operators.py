@@ -207,12 +207,13 @@ def main():
 
 
 def peak_rss_mb(command):
-    """Runs `command` and returns its peak resident set (MB) from wait4's rusage."""
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    if status != 0:
-        raise RuntimeError(process.stderr.read().decode(errors="replace")[-500:])
-    return usage.ru_maxrss / 1024.0
+    """Runs `command`, which prints JSON lines carrying `peak_rss_bytes` (VmHWM of its own address space: unlike
+    wait4's ru_maxrss, not inflated by this process's memory inherited through fork), and returns the largest, MB."""
+    run = subprocess.run(command, capture_output=True, text=True)
+    if run.returncode != 0:
+        raise RuntimeError(run.stderr[-500:])
+    peaks = [json.loads(line).get("peak_rss_bytes", 0) for line in run.stdout.splitlines() if line.startswith("{")]
+    return max(peaks) / 2**20
 
 
 def memory_check(datasets):
@@ -222,7 +223,9 @@ def memory_check(datasets):
     ours = peak_rss_mb([BENCH, "operators", path, "--operators", "RandomForestClassifier", "--repeat", "1"])
     script = ("import os, sys, pandas as pd\nfrom sklearn.ensemble import RandomForestClassifier\n"
               "f = pd.read_csv(sys.argv[1]); X = f.iloc[:, :-1].to_numpy(); y = f.iloc[:, -1].to_numpy()\n"
-              "RandomForestClassifier(n_estimators=100, random_state=0, n_jobs=1).fit(X, y).predict_proba(X)\n")
+              "RandomForestClassifier(n_estimators=100, random_state=0, n_jobs=1).fit(X, y).predict_proba(X)\n"
+              "import json, re\nhwm = re.search(r'VmHWM:\\s+(\\d+) kB', open('/proc/self/status').read())\n"
+              "print(json.dumps({'peak_rss_bytes': int(hwm.group(1)) * 1024}))\n")
     theirs = peak_rss_mb([sys.executable, "-c", script, path])
     print(f"\nmemory: RandomForestClassifier(n_estimators=100) fit+predict on 20000 x 20: peak RSS autopipe "
           f"{ours:.0f} MB (goal < 500 MB), scikit-learn {theirs:.0f} MB (process totals, CSV load included)")
