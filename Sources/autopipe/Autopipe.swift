@@ -14,6 +14,6 @@ struct Autopipe: AsyncParsableCommand {
             Example: autopipe search datasets/iris.csv --target species --generations 5 --population-size 20
             """,
         version: AutopipeVersion.current,
-        subcommands: [SearchCommand.self]
+        subcommands: [SearchCommand.self, SchedulerCommand.self, WorkerCommand.self]
     )
 }

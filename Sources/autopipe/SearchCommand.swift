@@ -50,8 +50,10 @@ struct SearchCommand: AsyncParsableCommand {
     @Option(name: .long, help: "0: quiet, 1: a line per generation, 2: also a progress bar, 3: also the Pareto front.")
     var verbosity: Int = 1
 
+    @OptionGroup var cluster: ClusterClientOptions
+
     func validate() throws {
-        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1; got \(jobs).") }
+        if let jobs, jobs < (cluster.isEnabled ? 0 : 1) { throw ValidationError("--jobs must be at least 1; got \(jobs).") }
         if !(0...3).contains(verbosity) { throw ValidationError("--verbosity must be 0, 1, 2 or 3; got \(verbosity).") }
     }
 
@@ -75,12 +77,13 @@ struct SearchCommand: AsyncParsableCommand {
                 mutationRate: mutationRate, crossoverRate: crossoverRate, cvFolds: cv, testSize: testSize,
                 metric: metric, seed: seed,
                 maxEvalSeconds: try DurationText.seconds(maxEvalTime, option: "--max-eval-time"))
-            let jobCount = jobs ?? ProcessInfo.processInfo.activeProcessorCount
+            let jobCount = jobs ?? (cluster.isEnabled ? 0 : ProcessInfo.processInfo.activeProcessorCount)
             let runner = SearchRunner(settings: settings, space: .standard(), jobs: jobCount, dataPath: data.path)
             if verbosity >= 1 {
                 Stderr.write("autopipe: \(dataset.task.rawValue) of '\(dataset.target.name)' on \(dataset.rowCount) rows x "
                     + "\(dataset.schema.featureCount) features; \(settings.generations) generations of "
-                    + "\(settings.populationSize), \(settings.cvFolds)-fold CV, \(jobCount) job\(jobCount == 1 ? "" : "s")\n")
+                    + "\(settings.populationSize), \(settings.cvFolds)-fold CV, \(jobCount) job\(jobCount == 1 ? "" : "s")"
+                    + (cluster.scheduler.map { " + the cluster at \($0)" } ?? "") + "\n")
             }
             let progress = ProgressReporter(enabled: verbosity >= 2 && Stderr.isTerminal,
                                             perGeneration: settings.effectiveOffspringSize)
@@ -98,7 +101,10 @@ struct SearchCommand: AsyncParsableCommand {
                         }
                     }
                 },
-                onResult: { _ in progress.tick() })
+                onResult: { _ in progress.tick() },
+                makeEvaluator: try cluster.evaluatorFactory(
+                    localJobs: jobCount, searchName: "\(URL(fileURLWithPath: data.path).lastPathComponent) (seed \(seed))",
+                    notice: { line in if verbosity >= 1 { progress.clear(); Stderr.write("autopipe: \(line)\n") } }))
             progress.clear()
             let document = outcome.document
             try document.encoded().write(to: URL(fileURLWithPath: output), options: .atomic)
