@@ -82,7 +82,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "AutopipeBench",
-            dependencies: ["AutopipeData", "AutopipeOperators", "AutopipeSearch", "AutopipeCluster"],
+            dependencies: ["AutopipeData", "AutopipeOperators", "AutopipeSearch", "AutopipeCluster", "AutopipeTestSupport"],
             swiftSettings: optimize
         ),
         .testTarget(name: "AutopipeDataTests", dependencies: ["AutopipeData", "AutopipeTestSupport"]),

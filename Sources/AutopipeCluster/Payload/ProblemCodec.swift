@@ -79,7 +79,8 @@ public enum ProblemCodec {
         let columns = Int(try r.u32("columns"))
         let cells = rows.multipliedReportingOverflow(by: columns)
         guard !cells.overflow, cells.partialValue <= r.remaining / 8 else {
-            throw .truncated(field: "features", needed: cells.overflow ? Int.max : cells.partialValue * 8,
+            let bytes = cells.partialValue.multipliedReportingOverflow(by: 8)
+            throw .truncated(field: "features", needed: cells.overflow || bytes.overflow ? Int.max : bytes.partialValue,
                              available: r.remaining)
         }
         var values = [Double]()

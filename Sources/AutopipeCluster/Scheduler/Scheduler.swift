@@ -12,6 +12,7 @@ public final class Scheduler: ClusterAcceptor, @unchecked Sendable {
     private let core: SchedulerCore
     private let epoch = ContinuousClock.now
     private var timer: DispatchSourceTimer?
+    private var isShutDown = false
     private let timerQueue = DispatchQueue(label: "autopipe.scheduler.tick")
 
     public init(configuration: SchedulerConfiguration = SchedulerConfiguration(), logger: Logger? = nil) {
@@ -40,6 +41,7 @@ public final class Scheduler: ClusterAcceptor, @unchecked Sendable {
     /// Stops the timer and closes every connection.
     public func shutdown(reason: String = "the scheduler is shutting down") {
         let connections: [any ClusterConnection] = lock.withLock {
+            isShutDown = true
             timer?.cancel()
             timer = nil
             return core.peers.values.map(\.connection)
@@ -55,7 +57,11 @@ public final class Scheduler: ClusterAcceptor, @unchecked Sendable {
     }
 
     public func accept(_ connection: any ClusterConnection) -> any ClusterConnectionDelegate {
-        let id = lock.withLock { core.connected(connection, now: now) }
+        let id: UInt64? = lock.withLock { isShutDown ? nil : core.connected(connection, now: now) }
+        guard let id else {
+            connection.close()
+            return PeerSession(scheduler: nil, id: 0)
+        }
         return PeerSession(scheduler: self, id: id)
     }
 
@@ -107,7 +113,7 @@ public final class Scheduler: ClusterAcceptor, @unchecked Sendable {
         weak var scheduler: Scheduler?
         let id: UInt64
 
-        init(scheduler: Scheduler, id: UInt64) {
+        init(scheduler: Scheduler?, id: UInt64) {
             self.scheduler = scheduler
             self.id = id
         }

@@ -12,7 +12,7 @@ public struct SchedulerConfiguration: Sendable {
     public var frameLimit: Int
     /// A task lost with this many workers is marked failed instead of being retried.
     public var crashLimit: Int
-    /// Throughput samples kept for the dashboard (one per tick).
+    /// Throughput samples kept for the dashboard (one per second).
     public var historyLength: Int
 
     public init(token: ClusterToken? = nil, heartbeatInterval: Double = 1, heartbeatTimeout: Double = 15,

@@ -458,14 +458,20 @@ final class SchedulerCore {
                 }
             }
         }
+        // One throughput sample per second at most.
         let completed = counters.done + counters.failed
-        if let last = lastSample, now > last.time {
-            throughput.append(.init(seconds: now - startedAt, tasksPerSecond: Double(completed - last.completed) / (now - last.time)))
-            if throughput.count > configuration.historyLength {
-                throughput.removeFirst(throughput.count - configuration.historyLength)
+        if let last = lastSample {
+            if now - last.time >= 1 {
+                throughput.append(.init(seconds: now - startedAt,
+                                        tasksPerSecond: Double(completed - last.completed) / (now - last.time)))
+                if throughput.count > configuration.historyLength {
+                    throughput.removeFirst(throughput.count - configuration.historyLength)
+                }
+                lastSample = (now, completed)
             }
+        } else {
+            lastSample = (now, completed)
         }
-        lastSample = (now, completed)
         metrics?.update(workers: workers.count, threads: threadCount, queued: queuedTotal,
                         running: workers.values.reduce(0) { $0 + $1.running.count }, searches: searches.count)
     }

@@ -1,0 +1,84 @@
+import AutopipeTestSupport
+import Foundation
+import Testing
+@testable import AutopipeCluster
+
+/// The dashboard without a browser: the page holds the workers table and the SVG plots, and the HTTP endpoints
+/// answer (`/`, `/api/status`, `/health`, `/metrics`).
+@Suite(.timeLimit(.minutes(2))) struct DashboardTests {
+    static func sampleSnapshot() -> ClusterSnapshot {
+        ClusterSnapshot(
+            uptimeSeconds: 125,
+            workers: [.init(name: "gpu-box <1>", address: "10.0.0.2:5000", threads: 8, running: 3, tasksDone: 120,
+                            tasksFailed: 2, lastHeartbeatSecondsAgo: 0.4, connectedSeconds: 100)],
+            threads: 8,
+            tasks: .init(submitted: 200, queued: 70, running: 3, done: 120, failed: 7, requeued: 1, poisoned: 0, withdrawn: 0),
+            throughput: [.init(seconds: 1, tasksPerSecond: 10), .init(seconds: 2, tasksPerSecond: 14)],
+            searches: [.init(id: 1, name: "iris.csv (seed 1)", address: "127.0.0.1:4000", dataset: "50f2e117a1bc",
+                             queued: 70, running: 3, done: 120, failed: 7, generation: 4, evaluations: 127,
+                             metric: "accuracy", bestScore: 0.973,
+                             bestHistory: [.init(seconds: 1, generation: 0, score: 0.9), .init(seconds: 5, generation: 4, score: 0.973)],
+                             front: [.init(score: 0.95, operators: 1, pipeline: "GaussianNB(input)"),
+                                     .init(score: 0.973, operators: 3, pipeline: "A(B(C(input)))")],
+                             openedSeconds: 30)])
+    }
+
+    @Test func pageShowsWorkersTasksAndPlots() {
+        let html = DashboardPage.render(Self.sampleSnapshot())
+        #expect(html.contains("<meta http-equiv=\"refresh\""))
+        #expect(html.contains("<table id=\"workers\">"))
+        #expect(html.contains("gpu-box &lt;1&gt;"))          // escaped
+        #expect(!html.contains("gpu-box <1>"))
+        #expect(html.contains("<table id=\"tasks\">"))
+        #expect(html.contains("<svg id=\"throughput-plot\""))
+        #expect(html.contains("<svg id=\"best-1\""))
+        #expect(html.contains("<svg id=\"front-1\""))
+        #expect(html.contains("<polyline"))
+        #expect(html.contains("A(B(C(input)))"))
+        let empty = DashboardPage.render(ClusterSnapshot(uptimeSeconds: 0, workers: [], threads: 0, tasks: .init(),
+                                                         throughput: [], searches: []))
+        #expect(empty.contains("no worker connected"))
+        #expect(empty.contains("no data yet"))
+    }
+
+    @Test func snapshotJSONIsSnakeCaseAndRoundTrips() throws {
+        let data = try Self.sampleSnapshot().encoded()
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(text.contains("\"format_version\":1"))
+        #expect(text.contains("\"last_heartbeat_seconds_ago\""))
+        #expect(text.contains("\"best_history\""))
+        let back = try ClusterSnapshot.decode(data)
+        #expect(back.searches.first?.front.count == 2)
+    }
+
+    @Test func httpEndpoints() async throws {
+        let scheduler = Scheduler(logger: ClusterFixtures.quietLogger)
+        scheduler.start()
+        defer { scheduler.shutdown() }
+        let dashboard = try await DashboardServer.start(scheduler: scheduler, host: "127.0.0.1", port: 0,
+                                                        logger: ClusterFixtures.quietLogger)
+        defer { dashboard.stop() }
+        let hub = InProcessHub(acceptor: scheduler)
+        let worker = FakeWorker(name: "dash-worker", threads: 3)
+        try await worker.connect(hub)
+
+        let page = try HTTPGet.get(port: dashboard.port, path: "/")
+        #expect(page.status == 200)
+        #expect(page.headers["content-type"]?.contains("text/html") == true)
+        #expect(page.text.contains("dash-worker"))
+        #expect(page.text.contains("<svg"))
+
+        let status = try HTTPGet.get(port: dashboard.port, path: "/api/status")
+        #expect(status.status == 200)
+        let snapshot = try ClusterSnapshot.decode(status.body)
+        #expect(snapshot.workers.map(\.name) == ["dash-worker"])
+        #expect(snapshot.threads == 3)
+
+        #expect(try HTTPGet.get(port: dashboard.port, path: "/health").text == "ok\n")
+        scheduler.tick()
+        let metrics = try HTTPGet.get(port: dashboard.port, path: "/metrics")
+        #expect(metrics.status == 200)
+        #expect(metrics.text.contains("autopipe_workers 1"))
+        #expect(try HTTPGet.get(port: dashboard.port, path: "/nope").status == 404)
+    }
+}
