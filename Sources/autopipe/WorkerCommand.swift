@@ -31,6 +31,11 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning or error.")
     var logLevel: String = "info"
 
+    /// Testing only: sleep this many milliseconds before each evaluation (lets fault-injection tests kill a worker
+    /// mid-search). Not shown in --help.
+    @Option(name: .customLong("test-task-delay-ms"), help: .hidden)
+    var testTaskDelay: Int?
+
     func validate() throws {
         if let nthreads, nthreads < 1 { throw ValidationError("--nthreads must be at least 1; got \(nthreads).") }
     }
@@ -50,6 +55,9 @@ struct WorkerCommand: AsyncParsableCommand {
             let worker = Worker(configuration: WorkerConfiguration(name: workerName, threads: threads, token: token,
                                                                    deathTimeout: death),
                                 dialer: dialer, logger: logger)
+            if let delay = testTaskDelay, delay > 0 {
+                worker.beforeTask = { _ in usleep(useconds_t(delay * 1000)) }
+            }
             let log = logger
             let signals = SignalWatcher { signal in
                 log.info("received \(signal); leaving the scheduler")

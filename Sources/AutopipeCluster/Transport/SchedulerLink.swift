@@ -16,7 +16,8 @@ final class SchedulerLink: ClusterConnectionDelegate, @unchecked Sendable {
     private enum State {
         case idle
         case awaitingChallenge(nonce: [UInt8])
-        case awaitingWelcome
+        /// `distrust`: why the scheduler's own proof failed (checked when it welcomes us).
+        case awaitingWelcome(distrust: String?)
         case ready
         case closed
     }
@@ -121,24 +122,30 @@ final class SchedulerLink: ClusterConnectionDelegate, @unchecked Sendable {
                 return
             }
             var proof: [UInt8] = []
+            var distrust: String?
             if let token = identity.token {
-                guard HandshakeProof.verifyScheduler(challenge.proof, token: token, peerNonce: nonce,
-                                                     schedulerNonce: challenge.nonce) else {
-                    fail(.handshake(address: address, reason: challenge.tokenRequired
-                        ? "the scheduler does not know this token (wrong --token-file on one side)"
-                        : "the scheduler does not use a token, but this side was given --token-file"), connection)
-                    return
-                }
+                // Our proof goes first, so a scheduler with another token rejects us with a clear "wrong token" (and
+                // logs it); the scheduler's proof is checked before we accept its welcome.
                 proof = HandshakeProof.peer(token, role: identity.role, schedulerNonce: challenge.nonce, peerNonce: nonce)
+                if !HandshakeProof.verifyScheduler(challenge.proof, token: token, peerNonce: nonce,
+                                                   schedulerNonce: challenge.nonce) {
+                    distrust = challenge.tokenRequired
+                        ? "the scheduler could not prove it knows the token (wrong --token-file on one side)"
+                        : "the scheduler does not use a token, but this side was given --token-file"
+                }
             } else if challenge.tokenRequired {
                 fail(.handshake(address: address, reason: "the scheduler requires a token; give --token-file"),
                      connection)
                 return
             }
-            lock.withLock { state = .awaitingWelcome }
+            lock.withLock { state = .awaitingWelcome(distrust: distrust) }
             connection.send(.authenticate(Authenticate(proof: proof, threads: UInt32(clamping: identity.threads),
                                                        cachedProblems: cachedProblems())))
-        case (.awaitingWelcome, .welcome(let welcome)):
+        case (.awaitingWelcome(let distrust), .welcome(let welcome)):
+            if let distrust {
+                fail(.handshake(address: address, reason: distrust), connection)
+                return
+            }
             connection.setInboundFrameLimit(Int(welcome.frameLimit))
             let continuation: CheckedContinuation<Welcome, any Error>? = lock.withLock {
                 state = .ready

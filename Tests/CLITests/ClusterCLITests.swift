@@ -1,0 +1,242 @@
+import AutopipeTestSupport
+import Foundation
+import Testing
+
+/// Cluster mode with real processes on loopback: `autopipe scheduler`, `autopipe worker` and
+/// `autopipe search --scheduler` give the same best.json as a local search (everything but the timing block),
+/// also when a worker is killed with SIGKILL mid-search, with TLS (mutual) and a token; a wrong token is refused.
+/// Small iris searches keep it quick.
+@Suite(.serialized, .timeLimit(.minutes(5))) struct ClusterCLITests {
+    static let searchArguments = [TestSupport.datasetPath("iris"), "--target", "species", "--generations", "3",
+                                  "--population-size", "12", "--cv", "3", "--seed", "11", "--verbosity", "0"]
+
+    /// best.json of a local run, without its timing block (computed once).
+    static let localResult: String = {
+        let dir = try! TestSupport.temporaryDirectory("cluster-local")
+        let r = try! TestSupport.runAutopipe(["search"] + searchArguments + ["--jobs", "2", "--output", "best.json"], in: dir)
+        precondition(r.status == 0, r.stderr)
+        return comparable(dir.appendingPathComponent("best.json"))
+    }()
+
+    /// The document as sorted-key JSON without its timing block (the only part allowed to differ).
+    static func comparable(_ url: URL) -> String {
+        guard let data = try? Data(contentsOf: url),
+              var object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else { return "unreadable \(url.path)" }
+        object.removeValue(forKey: "timing")
+        guard let out = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return "" }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    struct Cluster {
+        let scheduler: BackgroundProcess
+        let address: String
+        let dashboardPort: Int?
+        var workers: [BackgroundProcess] = []
+
+        func stop() {
+            for w in workers { w.terminate() }
+            scheduler.terminate()
+        }
+    }
+
+    func startScheduler(_ extra: [String] = [], dashboard: Bool = true) throws -> Cluster {
+        let args = ["scheduler", "--port", "0"] + (dashboard ? ["--dashboard-address", "127.0.0.1:0"] : ["--no-dashboard"]) + extra
+        let scheduler = try BackgroundProcess(TestSupport.autopipeExecutable, args)
+        guard let line = scheduler.waitForLine(containing: "listening on", timeout: 30),
+              let address = line.split(separator: " ").first(where: { $0.hasPrefix("127.0.0.1:") }) else {
+            scheduler.terminate()
+            throw TestFailure("the scheduler did not start: \(scheduler.stderr)")
+        }
+        var dashboardPort: Int?
+        if dashboard, let d = scheduler.waitForLine(containing: "dashboard at", timeout: 30),
+           let url = d.split(separator: " ").last {
+            dashboardPort = Int(url.split(separator: ":").last?.trimmingCharacters(in: CharacterSet(charactersIn: "/")) ?? "")
+        }
+        return Cluster(scheduler: scheduler, address: String(address), dashboardPort: dashboardPort)
+    }
+
+    func addWorker(_ cluster: inout Cluster, name: String, threads: Int = 1, _ extra: [String] = []) throws {
+        let worker = try BackgroundProcess(TestSupport.autopipeExecutable,
+                                           ["worker", cluster.address, "--nthreads", "\(threads)", "--name", name] + extra)
+        cluster.workers.append(worker)
+        guard cluster.scheduler.waitForLine(containing: "worker \(name) joined", timeout: 30) != nil else {
+            throw TestFailure("worker \(name) did not join: \(worker.stderr)")
+        }
+    }
+
+    func status(_ cluster: Cluster) -> [String: Any]? {
+        guard let port = cluster.dashboardPort, let r = try? HTTPGet.get(port: port, path: "/api/status") else { return nil }
+        return (try? JSONSerialization.jsonObject(with: r.body)) as? [String: Any]
+    }
+
+    @Test func clusterSearchMatchesLocalSearch() throws {
+        var cluster = try startScheduler()
+        defer { cluster.stop() }
+        try addWorker(&cluster, name: "alpha")
+        try addWorker(&cluster, name: "beta")
+        let dir = try TestSupport.temporaryDirectory("cluster-remote")
+        let r = try TestSupport.runAutopipe(["search"] + Self.searchArguments + ["--scheduler", cluster.address,
+                                                                                 "--output", "best.json"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(Self.comparable(dir.appendingPathComponent("best.json")) == Self.localResult)
+
+        // Both workers took part, and the dashboard renders them with the plots.
+        let workers = (status(cluster)?["workers"] as? [[String: Any]]) ?? []
+        #expect(workers.count == 2)
+        #expect(workers.allSatisfy { ($0["tasks_done"] as? Int ?? 0) > 0 })
+        let page = try HTTPGet.get(port: cluster.dashboardPort ?? 0, path: "/")
+        #expect(page.text.contains("<table id=\"workers\">"))
+        #expect(page.text.contains("alpha") && page.text.contains("beta"))
+        #expect(page.text.contains("<svg id=\"throughput-plot\""))
+    }
+
+    @Test func killingAWorkerMidSearchChangesNothing() throws {
+        var cluster = try startScheduler()
+        defer { cluster.stop() }
+        // Slowed down so the search is surely still running when the worker dies.
+        try addWorker(&cluster, name: "victim", threads: 2, ["--test-task-delay-ms", "40"])
+        try addWorker(&cluster, name: "survivor", threads: 1, ["--test-task-delay-ms", "40"])
+        let dir = try TestSupport.temporaryDirectory("cluster-kill")
+        let search = try BackgroundProcess(TestSupport.autopipeExecutable,
+                                           ["search"] + Self.searchArguments + ["--scheduler", cluster.address,
+                                                                                "--output", "best.json"], in: dir)
+        // Wait until the victim is busy, then SIGKILL it.
+        var killed = false
+        let start = Date()
+        while Date().timeIntervalSince(start) < 60 {
+            let workers = (status(cluster)?["workers"] as? [[String: Any]]) ?? []
+            if let victim = workers.first(where: { $0["name"] as? String == "victim" }),
+               (victim["tasks_done"] as? Int ?? 0) >= 3, (victim["running"] as? Int ?? 0) > 0 {
+                cluster.workers[0].kill()
+                killed = true
+                break
+            }
+            usleep(5_000)
+        }
+        #expect(killed)
+        #expect(search.wait(timeout: 120) == 0, "\(search.stderr)")
+        #expect(Self.comparable(dir.appendingPathComponent("best.json")) == Self.localResult)
+        let tasks = (status(cluster)?["tasks"] as? [String: Any]) ?? [:]
+        #expect((tasks["requeued"] as? Int ?? 0) >= 1)
+        #expect(cluster.scheduler.waitForLine(containing: "lost worker victim", timeout: 5) != nil)
+    }
+
+    @Test func wrongTokenIsRefused() throws {
+        let right = try TestSupport.writeTemporaryFile("the-right-token-0123456789\n", name: "token")
+        let wrong = try TestSupport.writeTemporaryFile("a-wrong-token-9876543210\n", name: "token")
+        chmod(right, 0o600)
+        chmod(wrong, 0o600)
+        let cluster = try startScheduler(["--token-file", right], dashboard: false)
+        defer { cluster.stop() }
+        let worker = try TestSupport.runAutopipe(["worker", cluster.address, "--token-file", wrong, "--death-timeout", "5s"])
+        #expect(worker.status != 0)
+        #expect(worker.stderr.contains("wrong token"), "\(worker.stderr)")
+        let noToken = try TestSupport.runAutopipe(["worker", cluster.address, "--death-timeout", "5s"])
+        #expect(noToken.status != 0)
+        #expect(noToken.stderr.contains("requires a token"), "\(noToken.stderr)")
+        let search = try TestSupport.runAutopipe(["search"] + Self.searchArguments + ["--scheduler", cluster.address,
+                                                                                      "--token-file", wrong, "--output", "/dev/null"])
+        #expect(search.status != 0)
+        #expect(search.stderr.contains("token"), "\(search.stderr)")
+        #expect(cluster.scheduler.waitForLine(containing: "authentication failed: wrong token", timeout: 5) != nil)
+    }
+
+    @Test func mutualTLSWithTokenMatchesLocalSearch() throws {
+        let pki = try TestCertificates.make()
+        let token = try TestSupport.writeTemporaryFile("tls-and-token-0123456789abcdef\n", name: "token")
+        chmod(token, 0o600)
+        let server = ["--tls-cert", pki.serverCert, "--tls-key", pki.serverKey, "--tls-ca-file", pki.caCert, "--token-file", token]
+        let client = ["--tls-cert", pki.clientCert, "--tls-key", pki.clientKey, "--tls-ca-file", pki.caCert, "--token-file", token]
+        var cluster = try startScheduler(server, dashboard: false)
+        defer { cluster.stop() }
+        #expect(cluster.scheduler.stderr.contains("(token + mutual TLS)"))
+        try addWorker(&cluster, name: "tls-worker", threads: 2, client)
+        let dir = try TestSupport.temporaryDirectory("cluster-tls")
+        let r = try TestSupport.runAutopipe(["search"] + Self.searchArguments + ["--scheduler", cluster.address,
+                                                                                 "--output", "best.json"] + client, in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(Self.comparable(dir.appendingPathComponent("best.json")) == Self.localResult)
+        // A worker with a certificate from another CA is turned away.
+        let rogue = try TestSupport.runAutopipe(["worker", cluster.address, "--tls-cert", pki.rogueCert, "--tls-key",
+                                                 pki.rogueKey, "--tls-ca-file", pki.caCert, "--token-file", token,
+                                                 "--death-timeout", "2s"])
+        #expect(rogue.status != 0)
+    }
+
+    @Test func networkAddressWithoutAuthenticationIsRefused() throws {
+        let r = try TestSupport.runAutopipe(["scheduler", "--host", "0.0.0.0", "--port", "0", "--no-dashboard"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("refusing to listen"))
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A child process whose stderr is collected as it comes, so a test can wait for a line.
+final class BackgroundProcess: @unchecked Sendable {
+    let process = Process()
+    private let lock = NSCondition()
+    private var errText = ""
+
+    init(_ executable: URL, _ arguments: [String], in directory: URL? = nil) throws {
+        process.executableURL = executable
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        err.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            guard let self, !data.isEmpty else { return }
+            self.lock.lock()
+            self.errText += String(decoding: data, as: UTF8.self)
+            self.lock.broadcast()
+            self.lock.unlock()
+        }
+        try process.run()
+    }
+
+    var stderr: String {
+        lock.lock()
+        defer { lock.unlock() }
+        return errText
+    }
+
+    /// The first stderr line containing `text`, waiting up to `timeout` seconds for it.
+    func waitForLine(containing text: String, timeout: Double) -> String? {
+        let deadline = Date().addingTimeInterval(timeout)
+        lock.lock()
+        defer { lock.unlock() }
+        while true {
+            if let line = errText.split(separator: "\n").first(where: { $0.contains(text) }) { return String(line) }
+            if !lock.wait(until: deadline) { return nil }
+        }
+    }
+
+    /// Waits for the exit; returns its status, or nil after `timeout` (the process is then killed).
+    func wait(timeout: Double) -> Int32? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning {
+            if Date() > deadline {
+                kill()
+                return nil
+            }
+            usleep(10_000)
+        }
+        return process.terminationStatus
+    }
+
+    func kill() {
+        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
+    func terminate() {
+        guard process.isRunning else { return }
+        process.terminate()
+        if wait(timeout: 5) == nil { kill() }
+    }
+}
