@@ -180,12 +180,17 @@ import Testing
     }
 
     @Test func silentWorkerIsDroppedByHeartbeatTimeout() async throws {
-        let (scheduler, hub) = makeScheduler(heartbeatTimeout: 0.5)
+        let (scheduler, hub) = makeScheduler(heartbeatTimeout: 2)
         defer { scheduler.shutdown() }
+        // Answers heartbeats until it is given work, then falls silent (a hung or cut-off machine).
         final class Mute: ClusterConnectionDelegate, @unchecked Sendable {
+            var busy = false
             func connection(_ connection: any ClusterConnection, received message: ClusterMessage) {
-                if case .challenge = message {
-                    connection.send(.authenticate(Authenticate(proof: [], threads: 2)))
+                switch message {
+                case .challenge: connection.send(.authenticate(Authenticate(proof: [], threads: 2)))
+                case .runTask: busy = true
+                case .heartbeat where !busy: connection.send(.heartbeat)
+                default: break
                 }
             }
             func connectionClosed(_ connection: any ClusterConnection, reason: String?) {}
