@@ -7,6 +7,7 @@ import Foundation
 //
 //   autopipe-bench operators DATA.csv [--operators A,B] [--repeat N]   fit+predict time per operator
 //   autopipe-bench params                                               default parameters of every operator
+//   autopipe-bench cluster-capacity [--tasks N] [--workers W] [--threads T] [--codec]   scheduler round trips/s
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 
@@ -87,8 +88,9 @@ do {
     switch arguments.first {
     case "operators": try benchOperators()
     case "params": try printParams()
+    case "cluster-capacity": try benchClusterCapacity()
     default:
-        FileHandle.standardError.write(Data("usage: autopipe-bench operators|params ...\n".utf8))
+        FileHandle.standardError.write(Data("usage: autopipe-bench operators|params|cluster-capacity ...\n".utf8))
         exit(2)
     }
 } catch {
