@@ -10,7 +10,7 @@ RELEASE_BIN  := .build/release/autopipe
 TEST_FLAGS   := -c release -Xswiftc -enable-testing
 
 .PHONY: all deps build release demo test install uninstall clean fixtures bench bench-tools bench-operators \
-        bench-search bench-cluster bench-predict python-deps
+        bench-search bench-cluster bench-predict python-deps fuzz-frames
 
 all: build
 
@@ -68,3 +68,23 @@ bench-tools: deps
 
 bench-operators: bench-tools python-deps
 	$(PYTHON) scripts/bench/bench_operators.py
+
+## Cluster benchmarks: scheduler capacity (in-process fake workers), /api/status latency under that load, and the
+## loopback overhead of real scheduler + worker processes against `search --jobs 2`.
+bench-cluster: deps
+	$(SWIFT) build -c release --product autopipe-bench
+	$(SWIFT) build -c release --product autopipe
+	$(PYTHON) scripts/bench/bench_cluster.py
+
+## libFuzzer on the cluster's frame decoder for FUZZ_SECONDS (the NIO-free wire sources, built with swiftc
+## -sanitize=fuzzer,address; seeds: one frame per message type). Not part of `make test`.
+SWIFTC       ?= swiftc
+FUZZ_SECONDS ?= 60
+WIRE_SOURCES := $(wildcard Sources/AutopipeCluster/Wire/*.swift)
+fuzz-frames:
+	mkdir -p .build/fuzz/corpus
+	$(SWIFTC) -O -parse-as-library -module-name FrameSeeds $(WIRE_SOURCES) Fuzz/FrameSeeds.swift -o .build/fuzz/frame-seeds
+	.build/fuzz/frame-seeds .build/fuzz/corpus
+	$(SWIFTC) -sanitize=fuzzer,address -O -parse-as-library -module-name FrameFuzz $(WIRE_SOURCES) Fuzz/FrameFuzz.swift \
+	    -o .build/fuzz/frame-fuzz 2>&1 | grep -v "Cannot export local symbol" || true
+	.build/fuzz/frame-fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=1 .build/fuzz/corpus

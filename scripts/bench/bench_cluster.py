@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""Cluster benchmarks (`make bench-cluster`): prints the figures the cluster issue asks for.
+
+1. Scheduler capacity: no-op tasks through an in-process scheduler and fake workers (autopipe-bench
+   cluster-capacity), with /api/status latency measured under that load. Goal: >= 20,000 round trips/s,
+   p99 < 10 ms.
+2. Loopback overhead, real processes: the same search (a) with `search --jobs 2`, (b) on one worker with
+   `--nthreads 2`, (c) on one worker with one thread, (d) on two workers with one thread each. Throughput is
+   evaluations per second of the search loop (best.json timing), so process start-up and CSV loading do not count.
+   Goals: (b) >= 90% of (a); (d) >= 1.8x (c). Each configuration runs --repeat times; the best run counts.
+
+Usage: bench_cluster.py [--bin .build/release] [--data datasets/digits.csv] [--generations 8]
+                        [--population 24] [--repeat 2] [--tasks 200000]
+"""
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def run_capacity(bench, tasks, codec):
+    args = [bench, "cluster-capacity", "--tasks", str(tasks)] + (["--codec"] if codec else [])
+    out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+class Background:
+    """A child process whose stderr is read line by line until a marker shows up."""
+
+    def __init__(self, args):
+        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        self.lines = []
+
+    def wait_for(self, pattern, timeout=60):
+        deadline = time.time() + timeout
+        rx = re.compile(pattern)
+        while time.time() < deadline:
+            line = self.proc.stderr.readline()
+            if not line:
+                if self.proc.poll() is not None:
+                    break
+                continue
+            self.lines.append(line)
+            m = rx.search(line)
+            if m:
+                return m
+        raise RuntimeError("timed out waiting for %r; got:\n%s" % (pattern, "".join(self.lines)))
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+
+def search(binary, search_args, extra):
+    with tempfile.TemporaryDirectory() as d:
+        out = os.path.join(d, "best.json")
+        subprocess.run([binary, "search"] + search_args + extra + ["--output", out, "--verbosity", "0"],
+                       check=True, capture_output=True, text=True)
+        with open(out) as f:
+            doc = json.load(f)
+    return doc
+
+
+def cluster_search(binary, search_args, workers):
+    """workers: list of thread counts. Returns (throughput, evaluations, seconds, document)."""
+    sched = Background([binary, "scheduler", "--port", "0", "--dashboard-address", "127.0.0.1:0"])
+    procs = [sched]
+    try:
+        addr = sched.wait_for(r"listening on (\S+)").group(1)
+        dash = sched.wait_for(r"dashboard at (\S+)").group(1)
+        for i, threads in enumerate(workers):
+            w = Background([binary, "worker", addr, "--nthreads", str(threads), "--name", "bench-%d" % i])
+            procs.append(w)
+            sched.wait_for(r"worker bench-%d joined" % i)
+        doc = search(binary, search_args, ["--scheduler", addr])
+        # One status request while idle, as a smoke check of the dashboard.
+        urllib.request.urlopen(dash + "api/status", timeout=5).read()
+        return doc
+    finally:
+        for p in reversed(procs):
+            p.stop()
+
+
+def throughput(doc):
+    t = doc["timing"]
+    return doc["statistics"]["evaluations"] / t["seconds"], t["seconds"]
+
+
+def best_of(n, fn):
+    runs = [fn() for _ in range(n)]
+    return max(runs, key=lambda d: throughput(d)[0])
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", default=os.path.join(ROOT, ".build", "release"))
+    ap.add_argument("--data", default=os.path.join(ROOT, "datasets", "digits.csv"))
+    ap.add_argument("--generations", type=int, default=8)
+    ap.add_argument("--population", type=int, default=24)
+    ap.add_argument("--repeat", type=int, default=2)
+    ap.add_argument("--tasks", type=int, default=200000)
+    a = ap.parse_args()
+    autopipe = os.path.join(a.bin, "autopipe")
+    bench = os.path.join(a.bin, "autopipe-bench")
+
+    print("== Scheduler capacity (no-op tasks, in-process fake workers; /api/status polled meanwhile) ==")
+    for codec in (False, True):
+        r = run_capacity(bench, a.tasks, codec)
+        ok = "OK" if r["round_trips_per_second"] >= 20000 else "BELOW GOAL"
+        ok99 = "OK" if r["status_p99_ms"] < 10 else "BELOW GOAL"
+        print("  %-26s %9.0f round trips/s (goal >= 20000: %s)   /api/status p50 %.2f ms, p99 %.2f ms "
+              "(goal < 10 ms: %s, %d requests)" % (r["transport"], r["round_trips_per_second"], ok,
+                                                    r["status_p50_ms"], r["status_p99_ms"], ok99, r["status_requests"]))
+
+    search_args = [a.data, "--generations", str(a.generations), "--population-size", str(a.population), "--seed", "5"]
+    print("\n== Loopback overhead (real processes; %s, %d generations of %d; best of %d) =="
+          % (os.path.basename(a.data), a.generations, a.population, a.repeat))
+    local = best_of(a.repeat, lambda: search(autopipe, search_args, ["--jobs", "2"]))
+    one2 = best_of(a.repeat, lambda: cluster_search(autopipe, search_args, [2]))
+    one1 = best_of(a.repeat, lambda: cluster_search(autopipe, search_args, [1]))
+    two1 = best_of(a.repeat, lambda: cluster_search(autopipe, search_args, [1, 1]))
+    for name, doc in [("search --jobs 2", local), ("1 worker x 2 threads", one2), ("1 worker x 1 thread", one1),
+                      ("2 workers x 1 thread", two1)]:
+        tp, secs = throughput(doc)
+        print("  %-22s %8.1f evaluations/s  (%d evaluations in %.2f s)" % (name, tp, doc["statistics"]["evaluations"], secs))
+    r1 = throughput(one2)[0] / throughput(local)[0]
+    r2 = throughput(two1)[0] / throughput(one1)[0]
+    print("  1 worker x 2 threads / search --jobs 2: %.2f (goal >= 0.90: %s)" % (r1, "OK" if r1 >= 0.9 else "BELOW GOAL"))
+    print("  2 workers x 1 thread / 1 worker x 1 thread: %.2fx (goal >= 1.8x: %s)" % (r2, "OK" if r2 >= 1.8 else "BELOW GOAL"))
+    same = all({k: v for k, v in d.items() if k != "timing"} == {k: v for k, v in local.items() if k != "timing"}
+               for d in (one2, one1, two1))
+    print("  results identical to the local run (all but timing): %s" % ("yes" if same else "NO"))
+    if os.cpu_count() and os.cpu_count() < 4:
+        print("  note: %d cores; the scheduler, workers and search share them, so ratios are pessimistic."
+              % os.cpu_count())
+    return 0 if same else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
