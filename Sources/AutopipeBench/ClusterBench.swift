@@ -6,8 +6,9 @@ import Logging
 // autopipe-bench cluster-capacity [--tasks N] [--workers W] [--threads T] [--codec]
 //
 // Scheduler capacity: one in-process scheduler, W fake workers with T slots each that answer every task at once,
-// and one search client that submits N no-op tasks; prints task round trips per second (submit -> worker ->
-// result back at the client). Meanwhile a thread polls the dashboard's /api/status over loopback HTTP and the
+// and a search client that submits N no-op tasks; prints task round trips per second (submit -> worker -> result
+// back at the client). Then a second client holds the load at --rate round trips/s (the goal, 20,000) for
+// --paced-seconds while a thread requests the dashboard's /api/status over loopback HTTP back to back: its
 // latency percentiles are printed too. `--codec` sends every message through the binary frame codec.
 
 /// A peer speaking the protocol directly (no token), for the capacity benchmark.
@@ -63,6 +64,12 @@ final class BenchPeer: ClusterConnectionDelegate, @unchecked Sendable {
 
     func connectionClosed(_ connection: any ClusterConnection, reason: String?) {}
 
+    func submit(range: ClosedRange<UInt64>) {
+        guard let c = lock.withLock({ connection }) else { return }
+        let payload = [UInt8](repeating: 2, count: 120)
+        c.send(.submitTasks(range.map { TaskSubmission(id: $0, payload: payload) }))
+    }
+
     func submit(_ count: Int, batch: Int = 1000) {
         guard let c = lock.withLock({ connection }) else { return }
         let payload = [UInt8](repeating: 2, count: 120)
@@ -79,6 +86,8 @@ func benchClusterCapacity() throws {
     let tasks = Int(option("--tasks") ?? "200000") ?? 200_000
     let workers = Int(option("--workers") ?? "4") ?? 4
     let threads = Int(option("--threads") ?? "8") ?? 8
+    let rate = Int(option("--rate") ?? "20000") ?? 20_000
+    let pacedSeconds = Double(option("--paced-seconds") ?? "5") ?? 5
     let codec = arguments.contains("--codec")
     var logger = Logger(label: "bench")
     logger.logLevel = .critical
@@ -86,7 +95,7 @@ func benchClusterCapacity() throws {
     scheduler.start()
     let hub = InProcessHub(acceptor: scheduler, throughCodec: codec)
 
-    // The dashboard, polled during the run.
+    // The dashboard, polled during the paced phase.
     let dashboardPort = LockedPort()
     let started = DispatchSemaphore(value: 0)
     Task {
@@ -101,11 +110,22 @@ func benchClusterCapacity() throws {
         w.start(hub, name: "fake-\(i)")
         w.ready.wait()
     }
+
+    // Phase 1: as fast as it goes.
     let client = BenchPeer(role: .client(tasks: tasks))
     client.start(hub, name: "bench-client")
     client.ready.wait()
+    let start = ContinuousClock.now
+    client.submit(tasks)
+    client.done.wait()
+    let elapsed = seconds(since: start)
 
-    // Poll /api/status while the scheduler is busy.
+    // Phase 2: the goal load (`--rate` round trips per second, in batches every 10 ms) for `--paced-seconds`, with
+    // a thread requesting /api/status back to back.
+    let pacedTasks = Int(Double(rate) * pacedSeconds)
+    let paced = BenchPeer(role: .client(tasks: pacedTasks))
+    paced.start(hub, name: "paced-client")
+    paced.ready.wait()
     let polling = LockedFlag()
     let samples = LatencySamples()
     let poller = Thread {
@@ -118,11 +138,20 @@ func benchClusterCapacity() throws {
     }
     polling.set(true)
     poller.start()
-
-    let start = ContinuousClock.now
-    client.submit(tasks)
-    client.done.wait()
-    let elapsed = seconds(since: start)
+    let pacedStart = ContinuousClock.now
+    let perTick = max(rate / 100, 1)
+    var submitted = 0
+    var tick = 0
+    while submitted < pacedTasks {
+        let n = min(perTick, pacedTasks - submitted)
+        paced.submit(range: UInt64(submitted + 1)...UInt64(submitted + n))
+        submitted += n
+        tick += 1
+        let due = pacedStart + .milliseconds(10 * tick)
+        if ContinuousClock.now < due { Thread.sleep(forTimeInterval: Double((due - ContinuousClock.now).components.attoseconds) * 1e-18) }
+    }
+    paced.done.wait()
+    let pacedElapsed = seconds(since: pacedStart)
     polling.set(false)
     while !poller.isFinished { usleep(1000) }
     scheduler.shutdown()
@@ -133,8 +162,10 @@ func benchClusterCapacity() throws {
     }
     emit(["benchmark": "scheduler_capacity", "transport": codec ? "in-process + frame codec" : "in-process",
           "tasks": tasks, "workers": workers, "threads_per_worker": threads, "seconds": elapsed,
-          "round_trips_per_second": Double(tasks) / elapsed, "status_requests": latencies.count,
-          "status_p50_ms": percentile(0.5), "status_p99_ms": percentile(0.99), "status_max_ms": percentile(1)])
+          "round_trips_per_second": Double(tasks) / elapsed,
+          "paced_rate_goal": rate, "paced_round_trips_per_second": Double(pacedTasks) / pacedElapsed,
+          "status_requests": latencies.count, "status_p50_ms": percentile(0.5), "status_p99_ms": percentile(0.99),
+          "status_max_ms": percentile(1)])
 }
 
 func seconds(since start: ContinuousClock.Instant) -> Double {

@@ -31,7 +31,7 @@ struct SchedulerCommand: AsyncParsableCommand {
     @OptionGroup var security: ClusterSecurityOptions
 
     @Option(name: .customLong("idle-timeout"), help: ArgumentHelp(
-        "Exit after this long with no worker and no search connected (e.g. 30m; default: never).", valueName: "duration"))
+        "Exit after this long with no search connected and no task left (e.g. 30m; default: never).", valueName: "duration"))
     var idleTimeout: String?
 
     @Flag(name: .long, help: "Allow a non-loopback --host without a token or TLS (anyone who can reach the port can use the cluster).")

@@ -51,6 +51,17 @@ import Testing
         #expect(back.searches.first?.front.count == 2)
     }
 
+    @Test func fastJSONMatchesTheCodableEncoding() throws {
+        var snapshot = Self.sampleSnapshot()
+        snapshot.workers[0].name = "quote \" backslash \\ newline \n tab \t bell \u{07} ü"
+        snapshot.searches[0].bestScore = -.infinity
+        snapshot.searches[0].generation = nil
+        let fast = try JSONSerialization.jsonObject(with: snapshot.json()) as? NSDictionary
+        let slow = try JSONSerialization.jsonObject(with: snapshot.encoded()) as? NSDictionary
+        #expect(fast != nil && fast == slow)
+        #expect(try ClusterSnapshot.decode(snapshot.json()).workers[0].name == snapshot.workers[0].name)
+    }
+
     @Test func httpEndpoints() async throws {
         let scheduler = Scheduler(logger: ClusterFixtures.quietLogger)
         scheduler.start()

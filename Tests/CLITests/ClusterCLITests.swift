@@ -121,6 +121,20 @@ import Testing
         #expect(cluster.scheduler.waitForLine(containing: "lost worker victim", timeout: 5) != nil)
     }
 
+    @Test func searchWaitsForALateWorker() throws {
+        var cluster = try startScheduler(dashboard: false)
+        defer { cluster.stop() }
+        let dir = try TestSupport.temporaryDirectory("cluster-wait")
+        let search = try BackgroundProcess(TestSupport.autopipeExecutable,
+                                           ["search"] + Self.searchArguments.filter { $0 != "--verbosity" && $0 != "0" }
+                                               + ["--scheduler", cluster.address, "--output", "best.json"], in: dir)
+        #expect(search.waitForLine(containing: "no worker is connected", timeout: 30) != nil, "\(search.stderr)")
+        try addWorker(&cluster, name: "late", threads: 2)
+        #expect(search.wait(timeout: 120) == 0, "\(search.stderr)")
+        #expect(search.stderr.contains("connected; evaluating"))
+        #expect(Self.comparable(dir.appendingPathComponent("best.json")) == Self.localResult)
+    }
+
     @Test func wrongTokenIsRefused() throws {
         let right = try TestSupport.writeTemporaryFile("the-right-token-0123456789\n", name: "token")
         let wrong = try TestSupport.writeTemporaryFile("a-wrong-token-9876543210\n", name: "token")

@@ -26,7 +26,7 @@ public final class DashboardServer: Sendable {
         }
         router.get("/api/status") { _, _ -> Response in
             let start = ContinuousClock.now
-            let data = (try? scheduler.snapshot().encoded()) ?? Data("{}".utf8)
+            let data = scheduler.snapshot().json()
             let d = ContinuousClock.now - start
             scheduler.metrics.recordStatusLatency(nanoseconds: d.components.seconds * 1_000_000_000
                 + d.components.attoseconds / 1_000_000_000)

@@ -34,6 +34,11 @@ public struct ClusterSnapshot: Codable, Sendable {
     public struct RateSample: Codable, Sendable, Hashable {
         public var seconds: Double
         public var tasksPerSecond: Double
+
+        public init(seconds: Double, tasksPerSecond: Double) {
+            self.seconds = seconds
+            self.tasksPerSecond = tasksPerSecond
+        }
     }
 
     public struct ScorePoint: Codable, Sendable, Hashable {

@@ -75,9 +75,10 @@ public final class Scheduler: ClusterAcceptor, @unchecked Sendable {
         lock.withLock { (core.workers.count, core.threadCount) }
     }
 
-    /// Whether anything is connected (workers or searches); the idle time-out watches this.
+    /// Whether no search is connected and no task is queued or running (connected workers do not count: they
+    /// wait for work); the idle time-out watches this.
     public var isIdle: Bool {
-        lock.withLock { core.workers.isEmpty && core.searches.isEmpty && core.queuedTotal == 0 }
+        lock.withLock { core.searches.isEmpty && core.queuedTotal == 0 && core.workers.values.allSatisfy(\.running.isEmpty) }
     }
 
     func received(_ id: UInt64, _ message: ClusterMessage) {

@@ -47,7 +47,8 @@ final class SchedulerCore {
         }
     }
 
-    struct WorkerState {
+    /// Reference types, so updating a field never copies the (possibly large) collections inside.
+    final class WorkerState {
         let peer: PeerID
         let name: String
         let address: String
@@ -58,16 +59,35 @@ final class SchedulerCore {
         var failed = 0
         var cached: Set<[UInt8]>
 
+        init(peer: PeerID, name: String, address: String, threads: Int, joinedAt: Double, cached: Set<[UInt8]>) {
+            self.peer = peer
+            self.name = name
+            self.address = address
+            self.threads = threads
+            self.joinedAt = joinedAt
+            self.cached = cached
+        }
+
         var free: Int { threads - running.count }
     }
 
-    struct SearchState {
+    final class SearchState {
         let id: UInt64
         let peer: PeerID
         let name: String
         let address: String
         let digest: [UInt8]
         let openedAt: Double
+
+        init(id: UInt64, peer: PeerID, name: String, address: String, digest: [UInt8], openedAt: Double) {
+            self.id = id
+            self.peer = peer
+            self.name = name
+            self.address = address
+            self.digest = digest
+            self.openedAt = openedAt
+        }
+
         /// Re-queued tasks, served first (most recent last).
         var priority: [TaskID] = []
         var queue: [TaskID] = []
@@ -233,11 +253,10 @@ final class SchedulerCore {
     /// Puts a task that was running back at the head of its search's queue.
     func requeue(_ id: TaskID, _ task: TaskState) {
         tasks[id]?.worker = nil
-        guard var search = searches[task.search] else { return }
+        guard let search = searches[task.search] else { return }
         search.running -= 1
         search.queued += 1
         search.priority.append(id)
-        searches[task.search] = search
         queuedTotal += 1
     }
 
@@ -245,11 +264,10 @@ final class SchedulerCore {
     func finish(_ task: TaskState, outcome: TaskOutcome) -> (any ClusterConnection)? {
         if outcome == .ok { counters.done += 1 } else { counters.failed += 1 }
         metrics?.completed(outcome)
-        guard var search = searches[task.search] else { return nil }
+        guard let search = searches[task.search] else { return nil }
         search.running -= 1
         if outcome == .ok { search.done += 1 } else { search.failed += 1 }
         search.byClientID.removeValue(forKey: task.clientID)
-        searches[task.search] = search
         return peers[search.peer]?.connection
     }
 
@@ -262,7 +280,7 @@ final class SchedulerCore {
         case .openSearch(let open):
             openSearch(peer, open, now: now, out: &out)
         case .submitTasks(let submissions):
-            guard let searchID = searchByPeer[peer.id], var search = searches[searchID] else {
+            guard let searchID = searchByPeer[peer.id], let search = searches[searchID] else {
                 drop(peer, reason: "submitted tasks before opening a search", out: &out)
                 return
             }
@@ -278,7 +296,6 @@ final class SchedulerCore {
             search.queued += added
             queuedTotal += added
             counters.submitted += added
-            searches[searchID] = search
             metrics?.submitted(added)
             dispatch(out: &out)
         case .withdrawTasks(let ids):
@@ -293,7 +310,7 @@ final class SchedulerCore {
                 counters.withdrawn += 1
             }
         case .progress(let progress):
-            guard let searchID = searchByPeer[peer.id], var search = searches[searchID] else { return }
+            guard let searchID = searchByPeer[peer.id], let search = searches[searchID] else { return }
             if progress.bestScore.isFinite,
                search.bestHistory.last.map({ $0.generation != progress.generation || $0.score != progress.bestScore }) ?? true {
                 search.bestHistory.append(.init(seconds: now - startedAt, generation: Int(progress.generation),
@@ -301,7 +318,6 @@ final class SchedulerCore {
                 if search.bestHistory.count > 2000 { search.bestHistory.removeFirst(search.bestHistory.count - 2000) }
             }
             search.progress = progress
-            searches[searchID] = search
         case .goodbye:
             out.closes.append(peer.connection)
         default:
@@ -383,10 +399,9 @@ final class SchedulerCore {
 
     /// Takes the next waiting task of a search (skipping withdrawn ones).
     func popNext(_ searchID: UInt64) -> TaskID? {
-        guard var search = searches[searchID] else { return nil }
-        defer { searches[searchID] = search }
+        guard let search = searches[searchID] else { return nil }
         while let id = search.priority.popLast() {
-            if let task = tasks[id], task.worker == nil { return take(id, &search) }
+            if let task = tasks[id], task.worker == nil { return take(id, search) }
         }
         while search.head < search.queue.count {
             let id = search.queue[search.head]
@@ -395,7 +410,7 @@ final class SchedulerCore {
                 search.queue.removeFirst(search.head)
                 search.head = 0
             }
-            if let task = tasks[id], task.worker == nil { return take(id, &search) }
+            if let task = tasks[id], task.worker == nil { return take(id, search) }
         }
         // Nothing waiting after all: the count was stale.
         queuedTotal -= search.queued
@@ -403,7 +418,7 @@ final class SchedulerCore {
         return nil
     }
 
-    private func take(_ id: TaskID, _ search: inout SearchState) -> TaskID {
+    private func take(_ id: TaskID, _ search: SearchState) -> TaskID {
         search.queued -= 1
         search.running += 1
         serveCounter += 1

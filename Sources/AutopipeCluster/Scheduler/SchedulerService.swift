@@ -9,7 +9,7 @@ public final class SchedulerService: @unchecked Sendable {
         public var tls: TLSFiles
         /// Where to serve the dashboard (nil: no dashboard).
         public var dashboard: ClusterAddress?
-        /// Stop after this many seconds with no worker, no search and no queued task.
+        /// Stop after this many seconds with no search connected and no task queued or running.
         public var idleTimeout: Double?
         public var configuration: SchedulerConfiguration
 
@@ -49,6 +49,9 @@ public final class SchedulerService: @unchecked Sendable {
             + (security.isEmpty ? " (no authentication)" : " (\(security.joined(separator: " + ")))"))
         var dashboard: DashboardServer?
         if let d = options.dashboard {
+            if !d.isLoopback {
+                logger.warning("the dashboard on \(d) is readable by anyone who can reach it (it has no authentication)")
+            }
             do {
                 dashboard = try await DashboardServer.start(scheduler: scheduler, host: d.host, port: d.port, logger: logger)
                 let shown = ClusterAddress(host: d.host, port: dashboard?.port ?? d.port)

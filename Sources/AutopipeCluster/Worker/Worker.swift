@@ -100,7 +100,11 @@ public final class Worker: @unchecked Sendable {
                 throw ClusterError.deathTimeout(address: dialer.address, seconds: limit)
             }
             let pause = min(delay, configuration.deathTimeout.map { max($0 - waited, 0.01) } ?? delay)
-            try? await _Concurrency.Task.sleep(for: .seconds(pause * Double.random(in: 0.8...1.2)))
+            // Jittered, and in short steps so `stop()` is honoured at once.
+            let wake = ContinuousClock.now + .seconds(pause * Double.random(in: 0.8...1.2))
+            while ContinuousClock.now < wake && !isStopped {
+                try? await _Concurrency.Task.sleep(for: .milliseconds(50))
+            }
             delay = min(delay * 2, configuration.reconnectDelay.upperBound)
         }
     }
@@ -196,7 +200,7 @@ public final class Worker: @unchecked Sendable {
 
     /// One connection's work: the tasks it started, so they can be cancelled when it ends.
     final class Session: @unchecked Sendable {
-        unowned let worker: Worker
+        let worker: Worker   // strong: queued evaluations keep their worker alive; released when the connection ends
         let link: SchedulerLink
         private let lock = NSLock()
         private var running: [UInt64: CancellationToken] = [:]
