@@ -15,7 +15,8 @@ enum ClusterFixtures {
                                  metric: metric ?? Metric.defaultMetric(for: dataset.task), maxEvalSeconds: 60)
     }
 
-    /// `count` distinct canonical random pipelines for `task`, as jobs of a search seeded `seed`.
+    /// `count` jobs: distinct canonical random pipelines for `task` as jobs of a search seeded `seed`; when the
+    /// operator space has fewer distinct pipelines, they repeat under other search seeds (same key, other seed).
     static func jobs(_ count: Int, task: AutopipeData.Task = .classification, seed: UInt64 = 3) -> [EvaluationJob] {
         let generator = PipelineGenerator(space: .standard(), task: task)
         var rng = SeededGenerator(seed: seed)
@@ -27,6 +28,14 @@ enum ClusterFixtures {
             guard let p = try? generator.randomPipeline(&rng).canonicalized(for: task) else { continue }
             let job = EvaluationJob(pipeline: p, searchSeed: seed)
             if seen.insert(job.key).inserted { jobs.append(job) }
+        }
+        let distinct = jobs
+        var round: UInt64 = 1
+        while jobs.count < count, !distinct.isEmpty {
+            for j in distinct where jobs.count < count {
+                jobs.append(EvaluationJob(pipeline: j.pipeline, searchSeed: seed &+ round))
+            }
+            round += 1
         }
         return jobs
     }

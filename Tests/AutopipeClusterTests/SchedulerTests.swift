@@ -297,6 +297,51 @@ import Testing
         }
     }
 
+    @Test func searchAndWorkersSurviveASchedulerRestart() async throws {
+        /// Hands new connections to whichever scheduler is current (a restarted scheduler on the same address).
+        final class Switch: ClusterAcceptor, @unchecked Sendable {
+            let lock = NSLock()
+            var current: Scheduler
+            init(_ s: Scheduler) { current = s }
+            func accept(_ connection: any ClusterConnection) -> any ClusterConnectionDelegate {
+                lock.withLock { current }.accept(connection)
+            }
+        }
+        let (first, _) = makeScheduler()
+        let switcher = Switch(first)
+        let hub = InProcessHub(acceptor: switcher, throughCodec: true)
+        let problem = try ClusterFixtures.problem()
+        let jobs = ClusterFixtures.jobs(16)
+        let local = jobs.map { problem.evaluate($0) }
+        let worker = Worker(configuration: WorkerConfiguration(name: "w", threads: 1, reconnectDelay: 0.05...0.2),
+                            dialer: hub.dialer(name: "w"), logger: ClusterFixtures.quietLogger)
+        // The first three tasks run; the fourth blocks until the first scheduler is gone.
+        let started = LockedBox(0)
+        let gate = DispatchSemaphore(value: 0)
+        worker.beforeTask = { _ in
+            if started.withLock({ $0 += 1; return $0 }) == 4 { gate.wait() }
+        }
+        let workerTask = _Concurrency.Task { try await worker.run() }
+        defer { worker.stop(); workerTask.cancel() }
+        let notes = LockedBox<[String]>([])
+        let remote = RemoteEvaluator(problem: problem, dialer: hub.dialer(name: "search"),
+                                     configuration: ClusterClientConfiguration(name: "t", reconnectTimeout: 20),
+                                     logger: ClusterFixtures.quietLogger,
+                                     notice: { n in notes.withLock { $0.append(n) } })
+        let evaluation = _Concurrency.Task { try await remote.evaluate(jobs) { _ in } }
+        #expect(await ClusterFixtures.eventually { first.snapshot().tasks.done == 3 && started.current == 4 })
+        // The scheduler dies mid-batch; a new one comes up on the same address.
+        let (second, _) = makeScheduler()
+        defer { second.shutdown() }
+        switcher.lock.withLock { switcher.current = second }
+        first.shutdown()
+        gate.signal()
+        let results = try await evaluation.value
+        #expect(ClusterFixtures.sameOutcome(results, local))
+        #expect(notes.current.contains { $0.contains("reconnected") }, "\(notes.current)")
+        #expect(second.snapshot().tasks.done > 0)
+    }
+
     @Test func workerGivesUpAfterDeathTimeout() async throws {
         let worker = Worker(configuration: WorkerConfiguration(name: "w", threads: 1, deathTimeout: 0.5,
                                                                reconnectDelay: 0.05...0.1),

@@ -94,8 +94,8 @@ import Testing
         var cluster = try startScheduler()
         defer { cluster.stop() }
         // Slowed down so the search is surely still running when the worker dies.
-        try addWorker(&cluster, name: "victim", threads: 2, ["--test-task-delay-ms", "40"])
-        try addWorker(&cluster, name: "survivor", threads: 1, ["--test-task-delay-ms", "40"])
+        try addWorker(&cluster, name: "victim", threads: 2, ["--test-task-delay-ms", "100"])
+        try addWorker(&cluster, name: "survivor", threads: 1, ["--test-task-delay-ms", "100"])
         let dir = try TestSupport.temporaryDirectory("cluster-kill")
         let search = try BackgroundProcess(TestSupport.autopipeExecutable,
                                            ["search"] + Self.searchArguments + ["--scheduler", cluster.address,
@@ -106,7 +106,7 @@ import Testing
         while Date().timeIntervalSince(start) < 60 {
             let workers = (status(cluster)?["workers"] as? [[String: Any]]) ?? []
             if let victim = workers.first(where: { $0["name"] as? String == "victim" }),
-               (victim["tasks_done"] as? Int ?? 0) >= 3, (victim["running"] as? Int ?? 0) > 0 {
+               (victim["tasks_done"] as? Int ?? 0) >= 2, (victim["running"] as? Int ?? 0) > 0 {
                 cluster.workers[0].kill()
                 killed = true
                 break
@@ -175,6 +175,14 @@ import Testing
                                                  pki.rogueKey, "--tls-ca-file", pki.caCert, "--token-file", token,
                                                  "--death-timeout", "2s"])
         #expect(rogue.status != 0)
+    }
+
+    @Test func idleSchedulerExits() throws {
+        let start = Date()
+        let r = try TestSupport.runAutopipe(["scheduler", "--port", "0", "--no-dashboard", "--idle-timeout", "1s"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("idle for 1 s"))
+        #expect(Date().timeIntervalSince(start) < 20)
     }
 
     @Test func networkAddressWithoutAuthenticationIsRefused() throws {
