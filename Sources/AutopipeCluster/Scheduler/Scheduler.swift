@@ -82,7 +82,10 @@ public final class Scheduler: ClusterAcceptor, @unchecked Sendable {
     }
 
     func received(_ id: UInt64, _ message: ClusterMessage) {
-        perform { core, out in core.received(id, message, now: now, out: &out) }
+        // A dataset's digest is checked before taking the lock: hashing a large dataset must not stall scheduling.
+        var digestOK = true
+        if case .openSearch(let open) = message { digestOK = ProblemCodec.digest(open.problem) == open.digest }
+        perform { core, out in core.received(id, message, now: now, digestOK: digestOK, out: &out) }
     }
 
     func closed(_ id: UInt64, reason: String?) {

@@ -168,7 +168,8 @@ final class SchedulerCore {
         out.closes.append(peer.connection)
     }
 
-    func received(_ id: PeerID, _ message: ClusterMessage, now: Double, out: inout Outbox) {
+    /// - Parameter digestOK: for `openSearch`, whether the dataset matches its digest (checked by the caller).
+    func received(_ id: PeerID, _ message: ClusterMessage, now: Double, digestOK: Bool = true, out: inout Outbox) {
         guard let peer = peers[id] else { return }
         peer.lastSeen = now
         switch peer.phase {
@@ -177,7 +178,7 @@ final class SchedulerCore {
         case .worker:
             workerMessage(peer, message, out: &out)
         case .client:
-            clientMessage(peer, message, now: now, out: &out)
+            clientMessage(peer, message, now: now, digestOK: digestOK, out: &out)
         }
     }
 
@@ -273,12 +274,12 @@ final class SchedulerCore {
 
     // MARK: Searches
 
-    func clientMessage(_ peer: Peer, _ message: ClusterMessage, now: Double, out: inout Outbox) {
+    func clientMessage(_ peer: Peer, _ message: ClusterMessage, now: Double, digestOK: Bool, out: inout Outbox) {
         switch message {
         case .heartbeat:
             break
         case .openSearch(let open):
-            openSearch(peer, open, now: now, out: &out)
+            openSearch(peer, open, digestOK: digestOK, now: now, out: &out)
         case .submitTasks(let submissions):
             guard let searchID = searchByPeer[peer.id], let search = searches[searchID] else {
                 drop(peer, reason: "submitted tasks before opening a search", out: &out)
@@ -325,18 +326,16 @@ final class SchedulerCore {
         }
     }
 
-    func openSearch(_ peer: Peer, _ open: OpenSearch, now: Double, out: inout Outbox) {
+    func openSearch(_ peer: Peer, _ open: OpenSearch, digestOK: Bool, now: Double, out: inout Outbox) {
         guard searchByPeer[peer.id] == nil else {
             drop(peer, reason: "opened a second search on one connection", out: &out)
             return
         }
-        if problems[open.digest] == nil {
-            guard ProblemCodec.digest(open.problem) == open.digest else {
-                drop(peer, reason: "the dataset does not match its digest", out: &out)
-                return
-            }
-            problems[open.digest] = (open.problem, 0)
+        guard digestOK else {
+            drop(peer, reason: "the dataset does not match its digest", out: &out)
+            return
         }
+        if problems[open.digest] == nil { problems[open.digest] = (open.problem, 0) }
         problems[open.digest]?.users += 1
         nextSearchID += 1
         let search = SearchState(id: nextSearchID, peer: peer.id, name: open.name.isEmpty ? peer.name : open.name,
