@@ -42,7 +42,7 @@ public final class DashboardServer: Sendable {
         }
         let bound = AsyncStream<Result<Int, any Error>>.makeStream()
         var quiet = logger
-        quiet.logLevel = max(logger.logLevel, .warning)
+        quiet.logLevel = .critical   // its shutdown chatter is noise; start-up failures are thrown
         let app = Application(router: router,
                               configuration: .init(address: .hostname(host, port: port), serverName: "autopipe"),
                               onServerRunning: { channel in

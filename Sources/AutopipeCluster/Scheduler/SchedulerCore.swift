@@ -36,6 +36,8 @@ final class SchedulerCore {
         let connection: any ClusterConnection
         var phase: Phase = .awaitingHello
         var name = ""
+        /// Set when the peer said goodbye: its disconnection is not a failure.
+        var leaving: String?
         let connectedAt: Double
         var lastSeen: Double
 
@@ -128,6 +130,7 @@ final class SchedulerCore {
     var counters = ClusterSnapshot.TaskCounts()
     var throughput: [ClusterSnapshot.RateSample] = []
     var lastSample: (time: Double, completed: Int)?
+    var lastHeartbeat = -Double.infinity
     let startedAt: Double
 
     init(configuration: SchedulerConfiguration, logger: Logger, metrics: SchedulerMetrics?, now: Double) {
@@ -151,7 +154,7 @@ final class SchedulerCore {
         let why = reason ?? "connection closed"
         switch peer.phase {
         case .worker:
-            workerLost(id, reason: why, out: &out)
+            workerLost(id, reason: peer.leaving.map { "left: \($0)" } ?? why, graceful: peer.leaving != nil, out: &out)
         case .client:
             if let search = searchByPeer[id] { closeSearch(search, reason: why, out: &out) }
             logger.info("search client \(peer.name) (\(peer.connection.peerAddress)) disconnected: \(why)")
@@ -215,20 +218,28 @@ final class SchedulerCore {
             if let task = tasks[taskID] { requeue(taskID, task) }
             dispatch(out: &out)
         case .goodbye(let reason):
-            logger.info("worker \(peer.name) is leaving: \(reason)")
+            peer.leaving = reason
             out.closes.append(peer.connection)
         default:
             drop(peer, reason: "a worker may not send \(message.type.name)", out: &out)
         }
     }
 
-    /// Re-queues the running tasks of a lost worker (or fails those lost with too many workers).
-    func workerLost(_ id: PeerID, reason: String, out: inout Outbox) {
+    /// Re-queues the running tasks of a lost worker (or fails those lost with too many workers). A worker that
+    /// left with a goodbye (`graceful`) does not count against its tasks.
+    func workerLost(_ id: PeerID, reason: String, graceful: Bool = false, out: inout Outbox) {
         guard let worker = workers.removeValue(forKey: id) else { return }
-        logger.warning(Logger.Message(stringLiteral: "lost worker \(worker.name) (\(worker.address)): \(reason); "
-            + "\(worker.running.count) running task\(worker.running.count == 1 ? "" : "s") to re-queue"))
+        let message = Logger.Message(stringLiteral: "\(graceful ? "worker" : "lost worker") \(worker.name) "
+            + "(\(worker.address)): \(reason); \(worker.running.count) running task\(worker.running.count == 1 ? "" : "s") to re-queue")
+        if graceful { logger.info(message) } else { logger.warning(message) }
         for taskID in worker.running.sorted() {
             guard var task = tasks[taskID] else { continue }
+            if graceful {
+                requeue(taskID, task)
+                counters.requeued += 1
+                metrics?.requeued()
+                continue
+            }
             task.losses.append("\(worker.name): \(reason)")
             if task.losses.count >= configuration.crashLimit {
                 tasks.removeValue(forKey: taskID)
@@ -456,6 +467,8 @@ final class SchedulerCore {
 
     /// Heartbeats, time-outs and throughput samples; called about once per heartbeat interval.
     func tick(now: Double, out: inout Outbox) {
+        let beat = now - lastHeartbeat >= configuration.heartbeatInterval * 0.9
+        if beat { lastHeartbeat = now }
         for peer in peers.values {
             switch peer.phase {
             case .awaitingHello, .awaitingAuthentication:
@@ -467,7 +480,7 @@ final class SchedulerCore {
                     logger.warning(Logger.Message(stringLiteral: "no heartbeat from \(peer.name) (\(peer.connection.peerAddress)) for "
                         + "\(Int(now - peer.lastSeen)) s; dropping it"))
                     out.closes.append(peer.connection)
-                } else {
+                } else if beat {
                     out.send(peer.connection, .heartbeat)
                 }
             }
