@@ -66,8 +66,16 @@ clean:
 bench-tools: deps
 	$(SWIFT) build -c release --product autopipe-bench
 
+## CSV load speed and peak memory next to pandas.read_csv (generates a 1,000,000 x 20 CSV into bench-out/ once).
+bench: bench-tools python-deps
+	$(PYTHON) scripts/bench/bench_csv.py
+
 bench-operators: bench-tools python-deps
 	$(PYTHON) scripts/bench/bench_operators.py
+
+## autopipe's search next to TPOT 0.12.2 (installed from PyPI into bench-out/tpot-venv) on the bundled datasets.
+bench-search: build python-deps
+	$(PYTHON) scripts/bench/bench_search.py
 
 ## Cluster benchmarks: scheduler capacity (in-process fake workers), /api/status latency under that load, and the
 ## loopback overhead of real scheduler + worker processes against `search --jobs 2`.

@@ -1,4 +1,3 @@
-import CLibCSV
 #if canImport(Glibc)
 import Glibc
 #else
@@ -9,16 +8,26 @@ import Darwin
 public struct CSVOptions: Sendable {
     /// The field delimiter; nil sniffs `,` `;` or tab from the header line.
     public var delimiter: UInt8?
-    /// Cell texts read as missing values (compared after trimming spaces).
+    /// Cell texts read as missing values (compared after trimming spaces and tabs).
     public var missingMarkers: Set<String>
+    /// Threads that parse pieces of a large file at once; nil uses every core. 1 parses sequentially.
+    public var parallelism: Int?
+    /// The size of the pieces a large file is split into for parallel parsing; nil picks one from the file size.
+    /// (For tests: small pieces exercise the piece boundaries on small files.)
+    public var pieceBytes: Int?
 
+    /// pandas' default `na_values`, plus `?` and `NULL`-style spellings.
     public static let defaultMissingMarkers: Set<String> = [
-        "", "NA", "N/A", "n/a", "NaN", "nan", "-NaN", "-nan", "?", "null", "NULL", "None", "#N/A", "#NA", "<NA>",
+        "", "NA", "N/A", "n/a", "NaN", "nan", "-NaN", "-nan", "?", "null", "NULL", "None", "#N/A", "#N/A N/A", "#NA",
+        "<NA>", "-1.#IND", "-1.#QNAN", "1.#IND", "1.#QNAN",
     ]
 
-    public init(delimiter: UInt8? = nil, missingMarkers: Set<String> = CSVOptions.defaultMissingMarkers) {
+    public init(delimiter: UInt8? = nil, missingMarkers: Set<String> = CSVOptions.defaultMissingMarkers,
+                parallelism: Int? = nil, pieceBytes: Int? = nil) {
         self.delimiter = delimiter
         self.missingMarkers = missingMarkers
+        self.parallelism = parallelism
+        self.pieceBytes = pieceBytes
     }
 
     /// Parses a user's `--delimiter` value: one character, or `tab` / `\t`.
@@ -35,8 +44,14 @@ public struct CSVOptions: Sendable {
     }
 }
 
-/// Reads CSV files with libcsv, streaming the file in blocks, typing each column, and storing every cell in one
-/// row-major `Double` matrix (see `Table`).
+/// Reads CSV files with libcsv, types each column, and stores every cell in one row-major `Double` matrix
+/// (see `Table`).
+///
+/// libcsv does the parsing (quotes, doubled quotes, delimiters and line breaks inside quoted fields, CR, LF and
+/// CRLF line ends). A large file is cut into pieces at line breaks and the pieces are parsed on several threads,
+/// each by its own libcsv parser; a piece that turns out to have started inside a quoted field is re-parsed from
+/// the true row boundary, so the result is always that of one sequential parse. Numbers are parsed straight from
+/// libcsv's field buffer (no String per field) by `NumberParsing`.
 public struct CSVReader: Sendable {
     public var options: CSVOptions
 
@@ -45,94 +60,81 @@ public struct CSVReader: Sendable {
     }
 
     public func read(path: String) throws -> Table {
-        let fd = open(path, O_RDONLY)
-        if fd < 0 {
-            let code = errno
-            if code == ENOENT { throw DataError.fileNotFound(path: path) }
-            throw DataError.unreadable(path: path, reason: String(cString: strerror(code)))
+        let file = try CSVFile(path: path)
+        let head = try file.bytes(at: 0, count: 1 << 16)
+        if head.starts(with: [0xFF, 0xFE]) || head.starts(with: [0xFE, 0xFF]) { throw DataError.utf16(path: path) }
+        let start = head.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0     // UTF-8 byte order mark
+        let delimiter = options.delimiter ?? head[start...].withUnsafeBytes { CSVReader.sniffDelimiter($0) }
+        guard let header = try CSVHeader.read(file, from: start, delimiter: delimiter) else {
+            throw DataError.emptyFile(path: path)
         }
-        defer { close(fd) }
-        var info = stat()
-        if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
-            throw DataError.unreadable(path: path, reason: "it is a directory, not a file")
-        }
-        let fileSize = Int(info.st_size)
-        let blockSize = 1 << 20
-        let block = UnsafeMutableRawBufferPointer.allocate(byteCount: blockSize, alignment: 16)
-        defer { block.deallocate() }
-
-        let state = CSVParseState(path: path, missingMarkers: options.missingMarkers, fileSize: fileSize)
-        var parser = csv_parser()
-        guard csv_init(&parser, UInt8(CSV_REPALL_NL)) == 0 else {
-            throw DataError.unreadable(path: path, reason: "the CSV parser could not start (out of memory)")
-        }
-        defer { csv_free(&parser) }
-        csv_set_blk_size(&parser, 256)
-        var first = true
-        var sawBytes = false
-        let context = Unmanaged.passUnretained(state).toOpaque()
-        while true {
-            let n = Glibc.read(fd, block.baseAddress, blockSize)
-            if n < 0 {
-                throw DataError.unreadable(path: path, reason: String(cString: strerror(errno)))
+        let workers = max(1, options.parallelism ?? CSVReader.coreCount)
+        let dataBytes = file.size - header.end
+        let pieceBytes = max(1, options.pieceBytes ?? min(max(dataBytes / (workers * 8), 4 << 20), 32 << 20))
+        let settings = CSVPieceSettings(file: file, delimiter: delimiter, columnCount: header.names.count,
+                                        markers: MissingMarkers(options.missingMarkers),
+                                        maxSpeculativeOverrun: options.pieceBytes ?? max(pieceBytes, 1 << 20))
+        var starts = [header.end]
+        if workers > 1 && dataBytes >= 2 * pieceBytes {
+            var nominal = header.end + pieceBytes
+            while nominal < file.size, let next = try file.lineStart(after: nominal - 1), next < file.size {
+                if next > starts[starts.count - 1] { starts.append(next) }
+                nominal = next + pieceBytes
             }
-            if n == 0 { break }
-            var start = 0
-            if first {
-                first = false
-                if n >= 3, block[0] == 0xEF, block[1] == 0xBB, block[2] == 0xBF { start = 3 }   // UTF-8 BOM
-                let delimiter = options.delimiter
-                    ?? CSVReader.sniffDelimiter(UnsafeRawBufferPointer(rebasing: block[start..<n]))
-                csv_set_delim(&parser, delimiter)
-                if delimiter == 0x09 { csv_set_space_func(&parser, csvIsSpaceOnly) }
-            }
-            if n > start { sawBytes = sawBytes || CSVReader.hasContent(UnsafeRawBufferPointer(rebasing: block[start..<n])) }
-            let consumed = csv_parse(&parser, block.baseAddress! + start, n - start, csvFieldCallback,
-                                     csvRowCallback, context)
-            if let error = state.error { throw error }
-            if consumed != n - start {
-                throw DataError.malformedCSV(path: path, line: state.line,
-                                             reason: String(cString: csv_strerror(csv_error(&parser))))
-            }
-            state.bytesConsumed += n
         }
-        csv_fini(&parser, csvFieldCallback, csvRowCallback, context)
-        if let error = state.error { throw error }
-        if !sawBytes || state.header == nil { throw DataError.emptyFile(path: path) }
-        return try state.finish()
+        let assembler = CSVTableAssembler(settings: settings, header: header)
+        if header.end < file.size {
+            let scheduler = CSVPieceScheduler(settings: settings, starts: starts, assembler: assembler,
+                                              headerEndedWithCR: header.endedWithCR, workers: workers)
+            try scheduler.run(workers: starts.count > 1 ? min(workers, starts.count) : 1)
+            try assembler.finishCoverage()
+        }
+        return try assembler.table()
     }
 
-    /// Picks `,` `;` or tab: whichever occurs most often outside quotes in the first line (`,` on a tie or none).
+    /// Picks `,` `;` or tab: whichever occurs most often outside quotes in the first non-blank line (`,` on a tie
+    /// or none).
     public static func sniffDelimiter(_ bytes: UnsafeRawBufferPointer) -> UInt8 {
         var counts: [UInt8: Int] = [0x2C: 0, 0x3B: 0, 0x09: 0]
         var inQuotes = false
+        var sawContent = false
         for byte in bytes {
-            if byte == 0x22 { inQuotes.toggle(); continue }
+            if byte == 0x22 { inQuotes.toggle(); sawContent = true; continue }
             if inQuotes { continue }
-            if byte == 0x0A || byte == 0x0D { break }
-            if counts[byte] != nil { counts[byte]! += 1 }
+            if byte == 0x0A || byte == 0x0D {
+                if sawContent { break }
+                continue
+            }
+            if byte != 0x20 { sawContent = true }
+            if let count = counts[byte] { counts[byte] = count + 1 }
         }
         var best: UInt8 = 0x2C
-        for candidate: UInt8 in [0x3B, 0x09] where counts[candidate]! > counts[best]! { best = candidate }
+        for candidate: UInt8 in [0x3B, 0x09] where counts[candidate, default: 0] > counts[best, default: 0] {
+            best = candidate
+        }
         return best
     }
 
-    static func hasContent(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        for byte in bytes where byte != 0x20 && byte != 0x0A && byte != 0x0D && byte != 0x09 { return true }
-        return false
+    /// Cores available to this process.
+    static var coreCount: Int {
+        let n = sysconf(Int32(_SC_NPROCESSORS_ONLN))
+        return n > 0 ? Int(n) : 1
     }
 }
 
-private func csvIsSpaceOnly(_ c: UInt8) -> Int32 { c == 0x20 ? 1 : 0 }
-
-private func csvFieldCallback(_ field: UnsafeMutableRawPointer?, _ length: Int, _ data: UnsafeMutableRawPointer?) {
-    Unmanaged<CSVParseState>.fromOpaque(data!)._withUnsafeGuaranteedRef { state in
-        state.field(UnsafeRawBufferPointer(start: field, count: field == nil ? 0 : length))
-    }
-}
-
-private func csvRowCallback(_ terminator: Int32, _ data: UnsafeMutableRawPointer?) {
-    Unmanaged<CSVParseState>.fromOpaque(data!)._withUnsafeGuaranteedRef { state in
-        state.endRow(terminator: terminator)
+extension String {
+    /// The string without the spaces and tabs at its ends.
+    func trimmingSpaces() -> String {
+        let bytes = utf8
+        guard let first = bytes.first, let last = bytes.last,
+              first == 0x20 || first == 0x09 || last == 0x20 || last == 0x09 else { return self }
+        var start = bytes.startIndex, end = bytes.endIndex
+        while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start = bytes.index(after: start) }
+        while end > start {
+            let before = bytes.index(before: end)
+            guard bytes[before] == 0x20 || bytes[before] == 0x09 else { break }
+            end = before
+        }
+        return String(Substring(bytes[start..<end]))
     }
 }

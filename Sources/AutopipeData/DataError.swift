@@ -8,6 +8,8 @@ public enum DataError: Error, Sendable, Equatable, CustomStringConvertible {
     case raggedRow(path: String, line: Int, expected: Int, found: Int)
     case invalidUTF8(path: String, line: Int, column: String?)
     case malformedCSV(path: String, line: Int, reason: String)
+    case unclosedQuote(path: String, line: Int)
+    case utf16(path: String)
     case unknownColumn(name: String, role: String, columns: [String], suggestion: String?)
     case singleClass(target: String, label: String)
     case classTooSmall(target: String, label: String, count: Int, folds: Int)
@@ -38,6 +40,12 @@ public enum DataError: Error, Sendable, Equatable, CustomStringConvertible {
                 + "(for example: iconv -f LATIN1 -t UTF-8 in.csv > out.csv)."
         case .malformedCSV(let path, let line, let reason):
             return "\(path):\(line): malformed CSV: \(reason)."
+        case .utf16(let path):
+            return "'\(path)' is UTF-16 text, but autopipe reads UTF-8. Convert it first "
+                + "(for example: iconv -f UTF-16 -t UTF-8 in.csv > out.csv)."
+        case .unclosedQuote(let path, let line):
+            return "\(path):\(line): a quoted field starts here but its closing quote is missing, so the rest of the "
+                + "file would be read as one field. Close the quote (a quote inside a quoted field is written \"\")."
         case .unknownColumn(let name, let role, let columns, let suggestion):
             var text = "no column named '\(name)' for \(role)."
             if let suggestion { text += " Did you mean '\(suggestion)'?" }
@@ -47,9 +55,12 @@ public enum DataError: Error, Sendable, Equatable, CustomStringConvertible {
             return "target '\(target)' has only one class ('\(label)'): classification needs at least two. "
                 + "Check the target column, or pass --task regression if it is a quantity."
         case .classTooSmall(let target, let label, let count, let folds):
+            let fix = count >= 2
+                ? "Use --cv \(count) or less, a smaller --test-size, or remove the rare class."
+                : "Cross-validation needs at least 2 rows of every class: add rows, use a smaller --test-size, "
+                    + "or remove the rare class."
             return "class '\(label)' of target '\(target)' has \(count) row\(count == 1 ? "" : "s") in the training split, "
-                + "fewer than the \(folds) cross-validation folds. Use a smaller --cv (at most \(max(count, 2))), "
-                + "a smaller --test-size, or remove the rare class."
+                + "fewer than the \(folds) cross-validation folds. " + fix
         case .allMissingColumn(let path, let name):
             return "\(path): column '\(name)' has no values (every entry is missing). "
                 + "Remove it, or pass --ignore-columns '\(name)'."

@@ -22,9 +22,12 @@ public struct DatasetOptions: Sendable {
 }
 
 extension Dataset {
-    public init(table: Table, options: DatasetOptions = DatasetOptions()) throws {
+    /// Builds the dataset. Pass the table's last reference (`Dataset(table: consume table)`) to let the features
+    /// reuse its storage: loading then peaks at about one copy of the data instead of two.
+    public init(table: consuming Table, options: DatasetOptions = DatasetOptions()) throws {
         let names = table.names
-        let targetName = options.target ?? names[names.count - 1]
+        guard let lastName = names.last else { throw DataError.emptyFile(path: table.source) }
+        let targetName = options.target ?? lastName
         guard let targetIndex = table.index(of: targetName) else {
             throw DataError.unknownColumn(name: targetName, role: "the target", columns: names,
                                           suggestion: NameSuggestion.closest(to: targetName, in: names))
@@ -38,7 +41,10 @@ extension Dataset {
         // Rows with a missing target are dropped.
         var keep: [Int] = []
         keep.reserveCapacity(table.rowCount)
-        for r in 0..<table.rowCount where !table.cells[r, targetIndex].isNaN { keep.append(r) }
+        table.cells.values.withUnsafeBufferPointer { cells in
+            let columns = table.columnCount
+            for r in 0..<table.rowCount where !cells[r * columns + targetIndex].isNaN { keep.append(r) }
+        }
         if keep.isEmpty { throw DataError.noRows(target: targetName) }
         let dropped = table.rowCount - keep.count
         if dropped > 0 {
@@ -69,30 +75,42 @@ extension Dataset {
         }
         if columns.isEmpty { throw DataError.noFeatures(target: targetName) }
         let schema = FeatureSchema(columns: columns, ignored: names.filter { ignored.contains($0) })
-        let features = try schema.encode(table, rows: keep)
+        let features = try schema.encode(consuming: table, rows: keep)
         self.init(features: features, targets: targets, schema: schema, target: info, sourceRows: keep,
                   warnings: warnings)
     }
 
-    static func readTarget(table: Table, column: Int, rows: [Int], options: DatasetOptions) throws
+    static func readTarget(table: borrowing Table, column: Int, rows: [Int], options: DatasetOptions) throws
         -> (Targets, TargetInfo)
     {
         let name = table.names[column]
         let kind = table.kinds[column]
-        let raw = rows.map { table.cells[$0, column] }
+        let raw = table.cells.values.withUnsafeBufferPointer { cells in
+            rows.map { cells[$0 * table.columnCount + column] }
+        }
         let task: Task
         if let forced = options.task {
             task = forced
         } else if kind == .categorical {
             task = .classification
         } else {
-            let integral = raw.allSatisfy { $0 == $0.rounded() && abs($0) < 1e15 }
-            task = integral && Set(raw).count <= options.maxIntegerClasses ? .classification : .regression
+            // Few distinct integers are class labels; anything else is a quantity.
+            var distinct = Set<Double>()
+            var integral = true
+            for value in raw {
+                guard value == value.rounded(), abs(value) < 1e15 else {
+                    integral = false
+                    break
+                }
+                if distinct.insert(value).inserted, distinct.count > options.maxIntegerClasses { break }
+            }
+            task = integral && distinct.count <= options.maxIntegerClasses ? .classification : .regression
         }
         switch task {
         case .regression:
             if kind == .categorical {
-                let example = table.levels[column].first { NumberParsing.parse($0) == nil } ?? table.levels[column][0]
+                let levels = table.levels[column]
+                let example = levels.first { NumberParsing.parse($0) == nil } ?? levels.first ?? ""
                 throw DataError.nonNumericRegressionTarget(target: name, example: example)
             }
             if let bad = raw.firstIndex(where: { !$0.isFinite }) {
@@ -102,22 +120,38 @@ extension Dataset {
         case .classification:
             // Class order: numeric labels by value, text labels as sorted by the reader.
             let labelsText: [String]
-            var codeOf: [Double: Int] = [:]
+            let labels: [Int]
             if kind == .categorical {
-                let present = Set(raw)
-                let used = table.levels[column].indices.filter { present.contains(Double($0)) }
-                labelsText = used.map { table.levels[column][$0] }
-                for (i, level) in used.enumerated() { codeOf[Double(level)] = i }
+                let levels = table.levels[column]
+                var classOf = [Int](repeating: -1, count: levels.count)
+                for value in raw where value >= 0 && value < Double(levels.count) { classOf[Int(value)] = 0 }
+                var used: [String] = []
+                for level in levels.indices where classOf[level] == 0 {
+                    classOf[level] = used.count
+                    used.append(levels[level])
+                }
+                labelsText = used
+                labels = raw.map { $0 >= 0 && $0 < Double(levels.count) ? max(classOf[Int($0)], 0) : 0 }
             } else {
                 let values = Set(raw).sorted()
                 labelsText = values.map(NumberFormatting.text)
-                for (i, v) in values.enumerated() { codeOf[v] = i }
+                // Binary search in the sorted distinct values (every value of raw is one of them).
+                labels = values.withUnsafeBufferPointer { sorted in
+                    raw.map { value in
+                        var low = 0, high = sorted.count - 1
+                        while low < high {
+                            let middle = (low + high) / 2
+                            if sorted[middle] < value { low = middle + 1 } else { high = middle }
+                        }
+                        return low
+                    }
+                }
             }
             if labelsText.count < 2 {
                 throw DataError.singleClass(target: name, label: labelsText.first ?? "")
             }
-            let labels = raw.map { codeOf[$0]! }
-            return (.classes(labels, count: labelsText.count), TargetInfo(name: name, task: .classification, classes: labelsText))
+            return (.classes(labels, count: labelsText.count),
+                    TargetInfo(name: name, task: .classification, classes: labelsText))
         }
     }
 

@@ -51,64 +51,44 @@ public struct FeatureSchema: Codable, Sendable, Hashable {
     /// Encodes rows of `table` into the feature matrix. Columns are found by name; a missing column, or a
     /// numeric column that became text, is an error that names it.
     public func encode(_ table: Table, rows: [Int]? = nil) throws -> Matrix {
-        var sourceIndex: [Int] = []
-        var codeMaps: [[Int]?] = []          // table level index -> schema category index (-1 unseen)
-        var textLookup: [[String: Int]] = []  // category text -> index, for numbers read in a categorical column
-        for column in columns {
-            guard let index = table.index(of: column.name) else {
-                throw SchemaError.missingColumn(name: column.name, available: table.names)
-            }
-            sourceIndex.append(index)
-            switch column.kind {
-            case .numeric:
-                if table.kinds[index] == .categorical {
-                    let example = table.levels[index].first ?? ""
-                    throw SchemaError.typeChanged(name: column.name, expected: .numeric, example: example)
-                }
-                codeMaps.append(nil)
-                textLookup.append([:])
-            case .categorical:
-                var lookup: [String: Int] = [:]
-                for (i, c) in (column.categories ?? []).enumerated() { lookup[c] = i }
-                textLookup.append(lookup)
-                if table.kinds[index] == .categorical {
-                    codeMaps.append(table.levels[index].map { lookup[$0] ?? -1 })
-                } else {
-                    codeMaps.append(nil)   // numbers in a categorical column: looked up as text below
-                }
-            }
-        }
+        let encoder = try RowEncoder(schema: self, table: table)
         let rowIndices = rows ?? Array(0..<table.rowCount)
-        let width = featureCount
+        let width = encoder.width, sourceColumns = table.columnCount
         var out = [Double](repeating: 0, count: rowIndices.count * width)
-        for (outRow, r) in rowIndices.enumerated() {
-            var offset = outRow * width
-            for (j, column) in columns.enumerated() {
-                let value = table.cells[r, sourceIndex[j]]
-                switch column.encoding {
-                case .numeric:
-                    out[offset] = value
-                    offset += 1
-                case .oneHot, .ordinal:
-                    var code = -1
-                    if !value.isNaN {
-                        if let map = codeMaps[j] {
-                            code = map[Int(value)]
-                        } else {
-                            code = textLookup[j][NumberFormatting.text(value)] ?? -1
-                        }
-                    }
-                    if column.encoding == .oneHot {
-                        if code >= 0 { out[offset + code] = 1 }
-                        offset += column.width
-                    } else {
-                        out[offset] = Double(code)
-                        offset += 1
-                    }
+        table.cells.values.withUnsafeBufferPointer { cells in
+            out.withUnsafeMutableBufferPointer { out in
+                guard let source = cells.baseAddress, let target = out.baseAddress else { return }
+                for (outRow, r) in rowIndices.enumerated() {
+                    encoder.encode(source + r * sourceColumns, into: target + outRow * width)
                 }
             }
         }
         return Matrix(rows: rowIndices.count, columns: width, values: out)
+    }
+
+    /// Like `encode`, but reuses the table's storage when the features are no wider than the table (numeric and
+    /// ordinal columns, few one-hot categories): loading then holds one copy of the data instead of two. The
+    /// table is consumed; if the caller still holds it, the storage is copied first and the result is the same.
+    public func encode(consuming table: consuming Table, rows: [Int]) throws -> Matrix {
+        let encoder = try RowEncoder(schema: self, table: table)
+        let width = encoder.width, sourceColumns = table.columnCount
+        guard width <= sourceColumns, width > 0 else { return try encode(table, rows: rows) }
+        var values = table.cells.values
+        _ = consume table
+        var scratch = [Double](repeating: 0, count: sourceColumns)
+        values.withUnsafeMutableBufferPointer { cells in
+            scratch.withUnsafeMutableBufferPointer { row in
+                guard let base = cells.baseAddress, let rowBase = row.baseAddress else { return }
+                // Output row i ends at (i + 1) * width <= (r + 1) * sourceColumns, so it never overwrites a source
+                // row not yet read (rows are increasing and i <= r).
+                for (outRow, r) in rows.enumerated() {
+                    rowBase.update(from: base + r * sourceColumns, count: sourceColumns)
+                    encoder.encode(rowBase, into: base + outRow * width)
+                }
+            }
+        }
+        values.removeSubrange((rows.count * width)...)
+        return Matrix(rows: rows.count, columns: width, values: values)
     }
 
     /// Categories of `table` that the schema has not seen, per column name (for warnings at predict time).
@@ -121,6 +101,73 @@ public struct FeatureSchema: Codable, Sendable, Hashable {
             if !unseen.isEmpty { result[column.name] = unseen }
         }
         return result
+    }
+}
+
+/// The per-row work of `FeatureSchema.encode`: where each feature comes from and how categories map.
+struct RowEncoder {
+    enum Step {
+        case number(source: Int, target: Int)
+        /// `map[level]` is the schema's category index (-1 unseen); nil `map`: the table column is numeric and its
+        /// numbers are looked up by their canonical text.
+        case category(source: Int, target: Int, oneHot: Int?, map: [Int]?, lookup: [String: Int])
+    }
+
+    let steps: [Step]
+    let width: Int
+
+    init(schema: FeatureSchema, table: borrowing Table) throws {
+        var steps: [Step] = []
+        var offset = 0
+        for column in schema.columns {
+            guard let index = table.index(of: column.name) else {
+                throw SchemaError.missingColumn(name: column.name, available: table.names)
+            }
+            switch column.kind {
+            case .numeric:
+                if table.kinds[index] == .categorical {
+                    let levels = table.levels[index]
+                    let example = levels.first { NumberParsing.parse($0) == nil } ?? levels.first ?? ""
+                    throw SchemaError.typeChanged(name: column.name, expected: .numeric, example: example)
+                }
+                steps.append(.number(source: index, target: offset))
+            case .categorical:
+                var lookup: [String: Int] = [:]
+                for (i, category) in (column.categories ?? []).enumerated() { lookup[category] = i }
+                let map = table.kinds[index] == .categorical ? table.levels[index].map { lookup[$0] ?? -1 } : nil
+                steps.append(.category(source: index, target: offset,
+                                       oneHot: column.encoding == .oneHot ? column.width : nil, map: map,
+                                       lookup: map == nil ? lookup : [:]))
+            }
+            offset += column.width
+        }
+        self.steps = steps
+        width = offset
+    }
+
+    /// Writes all `width` features of the table row at `source` to `target`.
+    func encode(_ source: UnsafePointer<Double>, into target: UnsafeMutablePointer<Double>) {
+        for step in steps {
+            switch step {
+            case .number(let from, let to):
+                target[to] = source[from]
+            case .category(let from, let to, let oneHot, let map, let lookup):
+                let value = source[from]
+                var code = -1
+                if !value.isNaN {
+                    if let map {
+                        code = value >= 0 && value < Double(map.count) ? map[Int(value)] : -1
+                    } else {
+                        code = lookup[NumberFormatting.text(value)] ?? -1
+                    }
+                }
+                if let oneHot {
+                    for k in 0..<oneHot { target[to + k] = k == code ? 1 : 0 }
+                } else {
+                    target[to] = Double(code)
+                }
+            }
+        }
     }
 }
 

@@ -14,7 +14,8 @@ public struct Table: Sendable {
     public var names: [String]
     public var kinds: [ColumnKind]
     public var cells: Matrix
-    /// Per column: the distinct texts of a categorical column in order of first appearance; empty for numeric.
+    /// Per column: the distinct texts of a categorical column, sorted; empty for numeric. Numbers met in a
+    /// categorical column are named canonically (`NumberFormatting.text`: `1.50` and `1.5` are both `1.5`).
     public var levels: [[String]]
     /// Per column: how many cells are missing.
     public var missingCounts: [Int]
@@ -41,7 +42,9 @@ public struct Table: Sendable {
         let v = cells[row, column]
         if v.isNaN { return nil }
         switch kinds[column] {
-        case .categorical: return levels[column][Int(v)]
+        case .categorical:
+            let names = levels[column]
+            return v >= 0 && v < Double(names.count) ? names[Int(v)] : nil
         case .numeric: return NumberFormatting.text(v)
         }
     }

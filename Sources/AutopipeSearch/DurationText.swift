@@ -45,3 +45,20 @@ extension String {
         return String(s)
     }
 }
+
+extension DurationText {
+    /// A duration as `2h`, `1h30m`, `10m`, `1m30s`, `45s` or `2.5s` (the form `seconds(_:option:)` reads).
+    public static func text(_ seconds: Double) -> String {
+        guard seconds.isFinite, seconds >= 0 else { return "?" }
+        if seconds < 60 && seconds != seconds.rounded() {
+            return String(format: "%.1fs", seconds)
+        }
+        let total = Int(seconds.rounded())
+        let h = total / 3600, m = (total % 3600) / 60, s = total % 60
+        var out = ""
+        if h > 0 { out += "\(h)h" }
+        if m > 0 { out += "\(m)m" }
+        if s > 0 || out.isEmpty { out += "\(s)s" }
+        return out
+    }
+}

@@ -19,6 +19,10 @@ func runReportingErrors(_ body: () async throws -> Void) async throws {
         fail(error.description)
     } catch let error as SearchError {
         fail(error.description)
+    } catch let error as SearchConfigError {
+        fail(error.description)
+    } catch let error as PersistenceError {
+        fail(error.description)
     } catch let error as DecodingError {
         fail("malformed JSON: \(describe(error))")
     } catch let error as CocoaError {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import AutopipeCluster
+import AutopipeOperators
 import AutopipeSearch
 import Foundation
 import Logging
@@ -27,7 +28,9 @@ struct ClusterClientOptions: ParsableArguments {
     ///   - localJobs: threads of this process that evaluate too.
     ///   - notice: one-line messages for the user (waiting for workers, reconnecting).
     func evaluatorFactory(localJobs: Int, searchName: String,
-                          notice: @escaping @Sendable (String) -> Void) throws -> ((EvaluationProblem) -> any Evaluator)? {
+                          notice: @escaping @Sendable (String) -> Void) throws
+        -> ((EvaluationProblem, CancellationToken) -> any Evaluator)?
+    {
         guard let scheduler else { return nil }
         let address = try ClusterAddress.parse(scheduler, defaultPort: 8786, option: "--scheduler")
         let token = try security.token { notice("warning: \($0)") }
@@ -35,8 +38,9 @@ struct ClusterClientOptions: ParsableArguments {
         var logger = Logger(label: "autopipe.search")
         logger.logLevel = .error
         let configuration = ClusterClientConfiguration(name: searchName, token: token, localJobs: localJobs)
-        return { problem in
-            RemoteEvaluator(problem: problem, dialer: dialer, configuration: configuration, logger: logger, notice: notice)
+        return { problem, cancellation in
+            RemoteEvaluator(problem: problem, dialer: dialer, configuration: configuration, cancellation: cancellation,
+                            logger: logger, notice: notice)
         }
     }
 }

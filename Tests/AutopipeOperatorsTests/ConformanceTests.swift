@@ -124,6 +124,12 @@ struct ConformanceTests {
             values.append(.double(.nan))
         case .choice: values.append(.int(3))
         case .boolean: values.append(.int(2))
+        case .anyOf(let members):
+            // Each member's invalid values, keeping those that no member accepts.
+            for member in members {
+                values += invalidValues(for: ParameterSpec(name: spec.name, domain: member, defaultValue: spec.defaultValue))
+            }
+            values = values.filter { (try? spec.validate($0, operator: "")) == nil }
         }
         if !spec.allowsNone { values.append(.none) }
         return values

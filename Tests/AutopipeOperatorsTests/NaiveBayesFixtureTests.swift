@@ -3,7 +3,8 @@ import AutopipeTestSupport
 import Testing
 
 /// GaussianNB (and the family) against scikit-learn 1.5.2 (fixtures: scripts/fixtures/fx_naive_bayes.py).
-/// Tolerance: 1e-6 absolute on probabilities (float round-off in the log-likelihoods); CV accuracy exact.
+/// Tolerance: 1e-6 absolute on GaussianNB probabilities, 1e-9 on BernoulliNB / MultinomialNB probabilities (float
+/// round-off in the log-likelihoods), labels exact; CV accuracy exact.
 @Suite("Naive Bayes vs scikit-learn")
 struct NaiveBayesFixtureTests {
     static let file = FixtureFile.load("naive_bayes")

@@ -70,18 +70,34 @@ def write_datasets():
     return {"digits": os.path.join(ROOT, "datasets", "digits.csv"), **paths}
 
 
+def python_value(name, key, value):
+    """autopipe spells a few scikit-learn values differently where its parameter table cannot mix types (see the
+    operators' doc comments): PCA's iterated_power None is 'auto'; RFE's step >= 1 is an int count."""
+    if name == "PCA" and key == "iterated_power" and value is None:
+        return "auto"
+    if name == "RFE" and key == "step" and isinstance(value, float) and value >= 1:
+        return int(value)
+    return value
+
+
 def sklearn_estimator(name, role, params, task):
     module = importlib.import_module(MODULES[name])
     cls = getattr(module, name)
-    params = dict(params)
+    params = {k: python_value(name, k, v) for k, v in params.items()}
     if name in ("RFE", "SelectFromModel"):
         from sklearn.ensemble import ExtraTreesClassifier, ExtraTreesRegressor
         inner = ExtraTreesClassifier if task == "classification" else ExtraTreesRegressor
-        params["estimator"] = inner(n_estimators=100, max_features=params.pop("max_features", 1.0), random_state=0)
+        # autopipe names the inner ExtraTrees' parameters estimator__* (scikit-learn's nested names).
+        inner_params = {k[len("estimator__"):]: params.pop(k) for k in list(params) if k.startswith("estimator__")}
+        if task != "classification":
+            inner_params.pop("criterion", None)
+        inner_params.setdefault("n_estimators", 100)
+        inner_params.setdefault("max_features", params.pop("max_features", 1.0))
+        params["estimator"] = inner(**inner_params, random_state=0)
     if name == "SelectPercentile" or name == "SelectFwe":
         from sklearn.feature_selection import f_classif, f_regression
         params["score_func"] = f_classif if task == "classification" else f_regression
-    accepted = cls().get_params()
+    accepted = (cls(params["estimator"]) if "estimator" in params else cls()).get_params()
     kwargs = {k: v for k, v in params.items() if k in accepted}
     if "random_state" in accepted:
         kwargs["random_state"] = 0

@@ -8,13 +8,13 @@ import Foundation
 /// mean score and time. Parameter values keep their exact type and bits (an int stays an int, a double keeps
 /// every bit), so a worker fits exactly the pipeline the search made.
 ///
-///     job:    u8 format (1) | string key | u64 seed | node
+///     job:    u8 format (2) | string key | u64 seed | node
 ///     node:   u8 0 (input) | u8 1, string operator, u32 n, n x (string name, value), node | u8 2, node, node
 ///     value:  u8 0 none | 1 bool u8 | 2 int i64 | 3 double f64 | 4 string
-///     result: u8 format (1) | u8 status (0 ok | 1 failed, string error JSON | 2 timed out, f64 limit)
-///             | doubles fold scores | f64 score | f64 seconds
+///     result: u8 format (2) | u8 status (0 ok | 1 failed, string error JSON | 2 timed out, f64 limit)
+///             | doubles fold scores | f64 score | f64 seconds | u8 has-fold-seconds, doubles fold seconds
 public enum JobCodec {
-    static let formatVersion: UInt8 = 1
+    static let formatVersion: UInt8 = 2
     /// Deepest pipeline accepted (decoding recurses once per level).
     static let maxDepth = 200
 
@@ -123,6 +123,8 @@ public enum JobCodec {
         w.doubles(result.foldScores)
         w.f64(result.score)
         w.f64(result.seconds)
+        w.bool(result.foldSeconds != nil)
+        w.doubles(result.foldSeconds ?? [])
         return w.bytes
     }
 
@@ -159,7 +161,10 @@ public enum JobCodec {
         let folds = try r.doubles("fold scores")
         let score = try r.f64("score")
         let seconds = try r.f64("seconds")
+        let hasFoldSeconds = try r.bool("has fold seconds")
+        let foldSeconds = try r.doubles("fold seconds")
         try r.finish("result")
-        return EvaluationResult(key: key, status: status, foldScores: folds, score: score, seconds: seconds)
+        return EvaluationResult(key: key, status: status, foldScores: folds, score: score, seconds: seconds,
+                                foldSeconds: hasFoldSeconds ? foldSeconds : nil)
     }
 }

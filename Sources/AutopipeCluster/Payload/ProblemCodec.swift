@@ -5,7 +5,7 @@ import Crypto
 /// The dataset of a search as bytes: everything a worker needs to score pipelines (training features, encoded
 /// targets, fold plan, metric, per-evaluation time limit) and nothing else: no file paths, no code.
 ///
-///     u32 format (1) | string metric | u8 has-limit, f64 limit
+///     u32 format (2) | string metric | u8 has-limit, f64 limit | u8 has-missing-values (median imputer)
 ///     u32 rows | u32 columns | rows*columns f64 (row-major, bit patterns)
 ///     u8 kind (1 classes: u32 class count, u32 n, n x u32 | 2 values: u32 n, n x f64)
 ///     u32 fold row count | u32 folds | per fold: u32 n, n x u32 (sorted test rows)
@@ -13,7 +13,7 @@ import Crypto
 /// Its SHA-256 is the dataset's identity on the wire (`digest`): searches and workers refer to the dataset by it,
 /// and every receiver checks the bytes against it before use.
 public enum ProblemCodec {
-    public static let formatVersion: UInt32 = 1
+    public static let formatVersion: UInt32 = 2
     /// Upper bound on classes, to keep a decoded problem's per-class arrays small.
     static let maxClasses = 1 << 20
 
@@ -24,6 +24,7 @@ public enum ProblemCodec {
         w.string(problem.metric.rawValue)
         w.bool(problem.maxEvalSeconds != nil)
         w.f64(problem.maxEvalSeconds ?? 0)
+        w.bool(problem.hasMissingValues)
         w.count(m.rows)
         w.count(m.columns)
         for v in m.values { w.u64(v.bitPattern) }
@@ -75,6 +76,7 @@ public enum ProblemCodec {
         if hasLimit && !(limit > 0 && limit.isFinite) {
             throw .invalid(field: "time limit", reason: "\(limit) is not a positive number of seconds")
         }
+        let hasMissingValues = try r.bool("has missing values")
         let rows = Int(try r.u32("rows"))
         let columns = Int(try r.u32("columns"))
         let cells = rows.multipliedReportingOverflow(by: columns)
@@ -139,6 +141,6 @@ public enum ProblemCodec {
         try r.finish("problem")
         return EvaluationProblem(features: features, targets: targets,
                                  folds: FoldPlan(rowCount: rows, testFolds: testFolds), metric: metric,
-                                 maxEvalSeconds: hasLimit ? limit : nil)
+                                 maxEvalSeconds: hasLimit ? limit : nil, hasMissingValues: hasMissingValues)
     }
 }

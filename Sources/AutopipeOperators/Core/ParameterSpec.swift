@@ -10,6 +10,9 @@ public struct ParameterSpec: Sendable {
         /// One of these strings.
         case choice([String])
         case boolean
+        /// Any of these domains: scikit-learn's unions, such as `max_features` (a float, 'sqrt'/'log2' or None).
+        /// A value is valid when a member accepts it; the first member that does gives the canonical form.
+        case anyOf([Domain])
     }
 
     public let name: String
@@ -108,6 +111,12 @@ public struct ParameterSpec: Sendable {
         case .boolean:
             guard value.boolValue != nil else { throw rangeError(value, operator: operatorName) }
             return value
+        case .anyOf(let members):
+            for member in members {
+                let single = ParameterSpec(name: name, domain: member, defaultValue: defaultValue)
+                if let canonical = try? single.validate(value, operator: operatorName) { return canonical }
+            }
+            throw rangeError(value, operator: operatorName)
         }
     }
 
@@ -132,6 +141,12 @@ public struct ParameterSpec: Sendable {
             text = "a str among {" + options.map { "'\($0)'" }.joined(separator: ", ") + "}"
         case .boolean:
             text = "an instance of 'bool'"
+        case .anyOf(let members):
+            // scikit-learn's wording: "a float in the range (0.0, 1.0], a str among {'sqrt', 'log2'} or None".
+            var parts = members.map { ParameterSpec(name: name, domain: $0, defaultValue: defaultValue).domainText }
+            if allowsNone { parts.append("None") }
+            guard let last = parts.popLast() else { return "None" }
+            return parts.isEmpty ? last : parts.joined(separator: ", ") + " or " + last
         }
         if allowsNone { text += " or None" }
         return text

@@ -5,9 +5,18 @@ import COpenBLAS
 /// evaluations, and one thread keeps results identical whatever the machine.
 public enum BLAS {
     private static let singleThreaded: Bool = {
+        // Before any other BLAS call: OpenBLAS 0.3.21 falls back to generic kernels on CPUs it does not know;
+        // pick the fast ones the CPU supports (see BLAS+CoreType.swift).
+        selectKernelsForCPU()
         openblas_set_num_threads(1)
         return true
     }()
+
+    /// The OpenBLAS kernel set in use (for benchmark reports).
+    public static var kernelName: String {
+        ensureConfigured()
+        return corename()
+    }
 
     @inline(__always) static func ensureConfigured() { _ = singleThreaded }
 

@@ -4,7 +4,8 @@ import Foundation
 extension PipelineNode {
     /// Validates every step against the registry (known operator, valid parameters) and the structure (root is
     /// a learner of the right task), and returns the canonical form: every parameter present (defaults filled),
-    /// so equivalent pipelines compare and hash equal.
+    /// inner steps that leave their input unchanged removed (`NoOpSteps`), and a union of a branch with itself
+    /// collapsed, so structurally equivalent pipelines compare and hash equal and share one evaluation.
     public func canonicalized(for task: Task, registry: OperatorRegistry = .standard) throws -> PipelineNode {
         guard case .step(let root, _) = self else {
             throw OperatorError.invalidPipeline(reason: "a pipeline must end in a learner, found no operator")
@@ -32,7 +33,11 @@ extension PipelineNode {
                 }
             }
             let parameters = try entry.space.validate(step.parameters, operator: step.name)
-            return .step(Step(step.name, parameters), input: try input.canonicalNode(task: task, registry: registry))
+            let canonicalInput = try input.canonicalNode(task: task, registry: registry)
+            let canonicalStep = Step(step.name, parameters)
+            // Only inner steps can be no-ops; the root is validated as a learner by `canonicalized`.
+            if !entry.role.isLearner, NoOpSteps.isNoOp(canonicalStep) { return canonicalInput }
+            return .step(canonicalStep, input: canonicalInput)
         case .union(let a, let b):
             let left = try a.canonicalNode(task: task, registry: registry)
             let right = try b.canonicalNode(task: task, registry: registry)

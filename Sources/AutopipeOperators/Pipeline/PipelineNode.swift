@@ -115,12 +115,15 @@ extension PipelineNode: Codable {
 }
 
 extension PipelineNode: CustomStringConvertible {
-    /// TPOT-like expression: `LogisticRegression(StandardScaler(input), C=1.0)`.
+    /// TPOT-like expression showing the parameters that differ from the operator's defaults:
+    /// `LogisticRegression(StandardScaler(input), C=10.0)`. The JSON form always carries every parameter.
     public var description: String {
         switch self {
         case .input: return "input"
         case .step(let step, let input):
-            let params = step.parameters.map { "\($0.key)=\($0.value.pythonLiteral)" }
+            let defaults = OperatorRegistry.standard.entry(named: step.name)?.space.defaults
+            let params = step.parameters.filter { defaults?[$0.key] != $0.value }
+                .map { "\($0.key)=\($0.value.pythonLiteral)" }
             return "\(step.name)(" + ([input.description] + params).joined(separator: ", ") + ")"
         case .union(let a, let b):
             return "union(\(a), \(b))"

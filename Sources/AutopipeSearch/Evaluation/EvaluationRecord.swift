@@ -37,16 +37,28 @@ public struct EvaluationResult: Sendable, Codable, Hashable {
     public let foldScores: [Double]
     /// Mean CV score; `-inf` when the pipeline failed or timed out.
     public let score: Double
-    /// Wall-clock seconds the evaluation took (informational; never used for decisions).
+    /// Wall-clock seconds from the start of the first fold to the end of the last (what `--max-eval-time`
+    /// limits). Informational: never used for decisions that change the result.
     public let seconds: Double
+    /// Seconds each fold took to fit and score (nil when the evaluator did not measure them). Their sum is the
+    /// evaluation's compute time, used to estimate the final refit.
+    public let foldSeconds: [Double]?
 
-    public init(key: String, status: EvaluationStatus, foldScores: [Double], score: Double, seconds: Double) {
+    public init(key: String, status: EvaluationStatus, foldScores: [Double], score: Double, seconds: Double,
+                foldSeconds: [Double]? = nil) {
         self.key = key
         self.status = status
         self.foldScores = foldScores
         self.score = score
         self.seconds = seconds
+        self.foldSeconds = foldSeconds
     }
 
     public var isOK: Bool { status == .ok }
+
+    /// Whether the search cancelled this evaluation (it is stopping), as opposed to a failure of the pipeline.
+    public var wasCancelled: Bool { status == .failed(.cancelled) }
+
+    /// Compute seconds: the folds' total, or the wall time when they were not measured.
+    public var computeSeconds: Double { foldSeconds.map { $0.reduce(0, +) } ?? seconds }
 }

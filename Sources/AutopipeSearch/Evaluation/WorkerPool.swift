@@ -9,6 +9,7 @@ public final class WorkerPool: @unchecked Sendable {
     private var head = 0
     private var stopping = false
     private var threads: [Thread] = []
+    private var busy: Double = 0
 
     public init(threads: Int) {
         threadCount = max(1, threads)
@@ -58,7 +59,20 @@ public final class WorkerPool: @unchecked Sendable {
                 head = 0
             }
             condition.unlock()
+            let start = ContinuousClock.now
             work()
+            let seconds = elapsed(since: start)
+            condition.lock()
+            busy += seconds
+            condition.unlock()
         }
+    }
+
+    /// Wall-clock seconds the threads have spent running work items, summed over threads. Divided by
+    /// (wall time x threads) it says how well the threads were kept fed, whatever else runs on the machine.
+    public var busySeconds: Double {
+        condition.lock()
+        defer { condition.unlock() }
+        return busy
     }
 }

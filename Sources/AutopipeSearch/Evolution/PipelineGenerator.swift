@@ -10,6 +10,8 @@ public struct PipelineGenerator: Sendable {
     public var unionProbability = 0.05
     /// Probability that an inserted preprocessor is a stacked learner (TPOT's StackingEstimator).
     public var stackingProbability = 0.1
+    /// A fixed pipeline shape (`--template`); nil lets pipelines grow freely.
+    public var template: PipelineTemplate?
 
     public init(space: SearchSpace, task: Task) {
         self.space = space.restricted(to: task)
@@ -45,6 +47,7 @@ public struct PipelineGenerator: Sendable {
     /// A random pipeline of 1 to `maxOperators` operators: a learner over a chain of preprocessors
     /// (TPOT's `genFull` with depth 1-3).
     public func randomPipeline(_ rng: inout SeededGenerator, maxOperators: Int = 3) -> PipelineNode {
+        if let template { return randomPipeline(template, &rng) }
         let learners = space.learners
         let count = 1 + rng.nextInt(below: max(maxOperators, 1))
         var node = PipelineNode.input
@@ -65,7 +68,7 @@ public struct PipelineGenerator: Sendable {
     /// Applies one random mutation (insert, replace, shrink, or a hyperparameter point mutation). Returns the
     /// pipeline unchanged only when no mutation applies.
     public func mutate(_ pipeline: PipelineNode, _ rng: inout SeededGenerator) -> PipelineNode {
-        var kinds = MutationKind.allCases
+        var kinds = template == nil ? MutationKind.allCases : [.replace, .hyperparameter]
         rng.shuffle(&kinds)
         for kind in kinds {
             if let mutated = mutate(pipeline, kind: kind, &rng), mutated != pipeline { return mutated }
@@ -74,6 +77,13 @@ public struct PipelineGenerator: Sendable {
     }
 
     public func mutate(_ pipeline: PipelineNode, kind: MutationKind, _ rng: inout SeededGenerator) -> PipelineNode? {
+        if let template {
+            switch kind {
+            case .insert, .shrink: return nil
+            case .replace: return replace(pipeline, template: template, &rng)
+            case .hyperparameter: return pointMutate(pipeline, &rng)
+            }
+        }
         switch kind {
         case .insert: return insert(pipeline, &rng)
         case .replace: return replace(pipeline, &rng)
@@ -158,6 +168,7 @@ public struct PipelineGenerator: Sendable {
     /// One-point crossover: the child is `a` with the subtree at one of its input edges replaced by a subtree
     /// taken from an input edge of `b`. Returns nil when either parent has no such subtree.
     public func crossover(_ a: PipelineNode, _ b: PipelineNode, _ rng: inout SeededGenerator) -> PipelineNode? {
+        if template != nil { return templateCrossover(a, b, &rng) }
         let targets = a.inputEdges()
         let donors = b.inputEdges().compactMap { b.subtree(at: $0) }.filter { $0 != .input }
         guard !targets.isEmpty, !donors.isEmpty else { return nil }

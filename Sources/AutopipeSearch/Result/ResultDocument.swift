@@ -32,28 +32,67 @@ public struct ResultDocument: Sendable, Codable {
         }
     }
 
+    /// Why the search stopped.
+    public enum StopReason: String, Sendable, Codable, Hashable {
+        /// `--generations` completed.
+        case generations
+        /// `--early-stop` generations without a change of the Pareto front.
+        case earlyStop = "early_stop"
+        /// `--max-time` ran out.
+        case timeLimit = "time_limit"
+    }
+
     public struct Statistics: Sendable, Codable, Hashable {
         public var evaluations: Int
         public var failed: Int
         public var timedOut: Int
+        /// Generations completed after the initial population.
         public var generations: Int
+        public var stopReason: StopReason
+        /// Evaluations of a generation cut short by `--max-time` (not part of the result).
+        public var discardedEvaluations: Int
 
-        enum CodingKeys: String, CodingKey { case evaluations, failed, timedOut = "timed_out", generations }
+        enum CodingKeys: String, CodingKey {
+            case evaluations, failed, timedOut = "timed_out", generations, stopReason = "stop_reason"
+            case discardedEvaluations = "discarded_evaluations"
+        }
     }
 
+    /// How long things took: the only part of the document that varies between identical runs.
     public struct Timing: Sendable, Codable, Hashable {
+        /// The whole run, from the command's start to the result (final refit included).
         public var seconds: Double
+        /// Evaluations made by this run per second of its search phase.
         public var evaluationsPerSecond: Double
         public var jobs: Int
+        public var searchSeconds: Double
+        public var refitSeconds: Double
+        /// Process CPU time during the search phase.
+        public var cpuSeconds: Double
+        /// `cpu_seconds / (search_seconds x jobs)`: how busy the `--jobs` threads were during the search.
+        public var cpuUtilisation: Double
+        /// The fraction of the search's wall time (x jobs) the local evaluation threads spent running evaluations
+        /// rather than waiting for work: unlike `cpu_utilisation` it does not drop when other processes compete
+        /// for the cores. Nil for other evaluators.
+        public var workerBusyFraction: Double?
 
-        public init(seconds: Double, evaluationsPerSecond: Double, jobs: Int) {
+        public init(seconds: Double, evaluationsPerSecond: Double, jobs: Int, searchSeconds: Double = 0,
+                    refitSeconds: Double = 0, cpuSeconds: Double = 0, cpuUtilisation: Double = 0,
+                    workerBusyFraction: Double? = nil) {
             self.seconds = seconds
             self.evaluationsPerSecond = evaluationsPerSecond
             self.jobs = jobs
+            self.searchSeconds = searchSeconds
+            self.refitSeconds = refitSeconds
+            self.cpuSeconds = cpuSeconds
+            self.cpuUtilisation = cpuUtilisation
+            self.workerBusyFraction = workerBusyFraction
         }
 
         enum CodingKeys: String, CodingKey {
-            case seconds, evaluationsPerSecond = "evaluations_per_second", jobs
+            case seconds, evaluationsPerSecond = "evaluations_per_second", jobs, searchSeconds = "search_seconds"
+            case refitSeconds = "refit_seconds", cpuSeconds = "cpu_seconds", cpuUtilisation = "cpu_utilisation"
+            case workerBusyFraction = "worker_busy_fraction"
         }
     }
 
@@ -71,8 +110,10 @@ public struct ResultDocument: Sendable, Codable {
     public var preprocessing: [Step]
     public var cvScore: Double
     public var cvFoldScores: [Double]
-    /// Score on the held-out split (nil when `--test-size 0`).
+    /// Score on the held-out split (nil when `--test-size 0`, or when `--max-time` left no time to refit).
     public var holdoutScore: Double?
+    /// Whether `pipeline` was refitted on the whole training split (false only when `--max-time` ran out first).
+    public var refitted: Bool
     public var seed: UInt64
     public var settings: SearchSettings
     public var paretoFront: [FrontMember]
@@ -83,7 +124,7 @@ public struct ResultDocument: Sendable, Codable {
     enum CodingKeys: String, CodingKey {
         case formatVersion = "format_version", autopipeVersion = "autopipe_version", task, target, schema, metric
         case pipeline, pipelineText = "pipeline_text", preprocessing, cvScore = "cv_score"
-        case cvFoldScores = "cv_fold_scores", holdoutScore = "holdout_score", seed, settings
+        case cvFoldScores = "cv_fold_scores", holdoutScore = "holdout_score", refitted, seed, settings
         case paretoFront = "pareto_front", data, statistics, timing
     }
 

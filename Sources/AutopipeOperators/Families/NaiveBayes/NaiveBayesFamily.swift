@@ -2,5 +2,7 @@
 public enum NaiveBayesFamily {
     public static let entries: [OperatorEntry] = [
         OperatorEntry(GaussianNB.self),
+        OperatorEntry(BernoulliNB.self),
+        OperatorEntry(MultinomialNB.self),
     ]
 }

@@ -1,4 +1,6 @@
 /// The Neural family's registered operators.
 public enum NeuralFamily {
-    public static let entries: [OperatorEntry] = []
+    public static let entries: [OperatorEntry] = [
+        OperatorEntry(MLPClassifier.self),
+    ]
 }

@@ -1,0 +1,486 @@
+import AutopipeData
+
+/// One bin of a node histogram: sums of gradients and hessians (in Double, from Float gradients, as
+/// scikit-learn's HISTOGRAM_DTYPE) and the sample count.
+struct HistBin {
+    var g: Double = 0
+    var h: Double = 0
+    var c: Int32 = 0
+}
+
+/// The binned training data and settings shared by every tree of one fit.
+struct HistGrowerSettings {
+    /// Column-major binned features (`f * n + i`).
+    var binned: [UInt8]
+    let n: Int
+    let d: Int
+    /// Non-missing bins per feature; the missing-values bin of feature f is coded binsNonMissing[f].
+    let binsNonMissing: [Int]
+    let hasMissing: [Bool]
+    let maxLeafNodes: Int?
+    let maxDepth: Int?
+    let minSamplesLeaf: Int
+    let l2: Double
+    let shrinkage: Double
+    let featureFraction: Double
+    /// Squared error: the hessian is the constant 1 and counts stand in for hessian sums.
+    let constantHessian: Bool
+    let minHessianToSplit = 1e-3
+    let minGainToSplit = 0.0
+    /// Start of feature f's bins in a node histogram (binsNonMissing[f] + 1 bins each); the last entry is the size.
+    let offsets: [Int]
+
+    init(binned: [UInt8], n: Int, d: Int, binsNonMissing: [Int], hasMissing: [Bool], maxLeafNodes: Int?,
+         maxDepth: Int?, minSamplesLeaf: Int, l2: Double, shrinkage: Double, featureFraction: Double,
+         constantHessian: Bool) {
+        self.binned = binned
+        self.n = n
+        self.d = d
+        self.binsNonMissing = binsNonMissing
+        self.hasMissing = hasMissing
+        self.maxLeafNodes = maxLeafNodes
+        self.maxDepth = maxDepth
+        self.minSamplesLeaf = minSamplesLeaf
+        self.l2 = l2
+        self.shrinkage = shrinkage
+        self.featureFraction = featureFraction
+        self.constantHessian = constantHessian
+        var offsets = [0]
+        for f in 0..<d { offsets.append(offsets[f] + binsNonMissing[f] + 1) }
+        self.offsets = offsets
+    }
+}
+
+/// A grown tree in flat arrays (grower order; node 0 is the root).
+struct HistTree {
+    var feature: [Int32] = []
+    var bin: [UInt8] = []
+    var missingLeft: [Bool] = []
+    var left: [Int32] = []      // -1 for leaves
+    var right: [Int32] = []
+    var value: [Double] = []
+    /// Partition range of each node (for updating the training predictions).
+    var start: [Int] = []
+    var stop: [Int] = []
+}
+
+/// scikit-learn's `TreeGrower`: leaf-wise (best-first) growth on histograms, with the same split rules
+/// (min_samples_leaf, min_hessian_to_split 1e-3, gain > 0, max_depth, max_leaf_nodes), the same gain
+/// (XGBoost's, with the root's value taken as 0 as scikit-learn does), the same priority queue semantics (Python's
+/// heapq with ties broken as heapq breaks them), histogram subtraction for the larger child, and missing values
+/// sent to the better side (or, for features without missing values in training, to the child with more samples).
+final class HistTreeGrower {
+    let s: HistGrowerSettings
+    /// Sample indices, partitioned so each node owns a contiguous range (stable partition, as scikit-learn).
+    var partition: [UInt32]
+    private var buffer: [UInt32]
+    private var arena: [HistBin] = []
+    private var freeSlots: [Int] = []
+    private var orderedG: [Float]
+    private var orderedH: [Float]
+
+    struct Split {
+        var gain = -1.0
+        var feature = 0
+        var bin = 0
+        var missingLeft = false
+        var gLeft = 0.0, hLeft = 0.0, gRight = 0.0, hRight = 0.0
+        var nLeft = 0, nRight = 0
+        var valueLeft = 0.0, valueRight = 0.0
+    }
+
+    struct Node {
+        var depth: Int
+        var start: Int
+        var stop: Int
+        var sumG: Double
+        var sumH: Double
+        var value: Double
+        var split = Split()
+        var slot = -1
+        var left = -1, right = -1
+        var isLeaf = false
+        var n: Int { stop - start }
+    }
+
+    private var nodes: [Node] = []
+    private var heap: [Int] = []
+
+    init(settings: HistGrowerSettings) {
+        s = settings
+        partition = [UInt32](repeating: 0, count: settings.n)
+        buffer = partition
+        orderedG = [Float](repeating: 0, count: settings.n)
+        orderedH = orderedG
+    }
+
+    private var slotSize: Int { s.offsets[s.d] }
+
+    private func acquireSlot() -> Int {
+        if let slot = freeSlots.popLast() { return slot }
+        let slot = arena.count / max(slotSize, 1)
+        arena.append(contentsOf: repeatElement(HistBin(), count: slotSize))
+        return slot
+    }
+
+    private func releaseSlot(_ node: Int) {
+        if nodes[node].slot >= 0 {
+            freeSlots.append(nodes[node].slot)
+            nodes[node].slot = -1
+        }
+    }
+
+    /// Grows one tree on `gradients` / `hessians` (nil: constant hessian 1, as squared error).
+    func grow(gradients: [Float], hessians: [Float]?, generator: inout SeededGenerator,
+              context: FitContext) throws -> HistTree {
+        nodes.removeAll(keepingCapacity: true)
+        heap.removeAll(keepingCapacity: true)
+        freeSlots = Array((0..<(arena.count / max(slotSize, 1))).reversed())
+        for i in 0..<s.n { partition[i] = UInt32(i) }
+        // As scikit-learn's `sum_parallel` (float64 accumulation; its one-thread order).
+        var sumG = 0.0, sumH = 0.0
+        for i in 0..<s.n { sumG += Double(gradients[i]) }
+        if let hessians { for i in 0..<s.n { sumH += Double(hessians[i]) } } else { sumH = Double(s.n) }
+        nodes.append(Node(depth: 0, start: 0, stop: s.n, sumG: sumG, sumH: sumH, value: 0))
+        if s.n >= 2 * s.minSamplesLeaf && sumH >= s.minHessianToSplit {
+            nodes[0].slot = acquireSlot()
+            buildHistogram(node: 0, gradients: gradients, hessians: hessians)
+            findSplitAndPush(0, generator: &generator)
+        } else {
+            nodes[0].isLeaf = true
+        }
+        while !heap.isEmpty {
+            try context.check()
+            let node = heapPop()
+            try splitNode(node, gradients: gradients, hessians: hessians, generator: &generator)
+        }
+        return makeTree()
+    }
+
+    // MARK: Histograms
+
+    private func buildHistogram(node: Int, gradients: [Float], hessians: [Float]?) {
+        let start = nodes[node].start, count = nodes[node].n
+        let base = nodes[node].slot * slotSize
+        let n = s.n
+        arena.withUnsafeMutableBufferPointer { a in
+            let hist = a.baseAddress! + base
+            for j in 0..<slotSize { hist[j] = HistBin() }
+            partition.withUnsafeBufferPointer { p in
+                orderedG.withUnsafeMutableBufferPointer { og in
+                    orderedH.withUnsafeMutableBufferPointer { oh in
+                        gradients.withUnsafeBufferPointer { g in
+                            for i in 0..<count { og[i] = g[Int(p[start + i])] }
+                        }
+                        if let hessians {
+                            hessians.withUnsafeBufferPointer { h in
+                                for i in 0..<count { oh[i] = h[Int(p[start + i])] }
+                            }
+                        }
+                        s.binned.withUnsafeBufferPointer { xb in
+                            for f in 0..<s.d {
+                                let column = xb.baseAddress! + f * n
+                                let fh = hist + s.offsets[f]
+                                if hessians != nil {
+                                    for i in 0..<count {
+                                        let b = Int(column[Int(p[start + i])])
+                                        fh[b].g += Double(og[i])
+                                        fh[b].h += Double(oh[i])
+                                        fh[b].c &+= 1
+                                    }
+                                } else {
+                                    for i in 0..<count {
+                                        let b = Int(column[Int(p[start + i])])
+                                        fh[b].g += Double(og[i])
+                                        fh[b].c &+= 1
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// `target` = `parent` - `small` (in place when target is parent's slot).
+    private func subtractHistogram(parentSlot: Int, smallSlot: Int, targetSlot: Int) {
+        let size = slotSize
+        arena.withUnsafeMutableBufferPointer { a in
+            let p = a.baseAddress! + parentSlot * size
+            let q = a.baseAddress! + smallSlot * size
+            let t = a.baseAddress! + targetSlot * size
+            for j in 0..<size {
+                t[j] = HistBin(g: p[j].g - q[j].g, h: p[j].h - q[j].h, c: p[j].c &- q[j].c)
+            }
+        }
+    }
+
+    // MARK: Split finding
+
+    @inline(__always)
+    private func nodeValue(_ g: Double, _ h: Double) -> Double {
+        -g / (h + s.l2 + 1e-15)
+    }
+
+    private func findSplitAndPush(_ node: Int, generator: inout SeededGenerator) {
+        var best = Split()
+        let n = nodes[node].n
+        let sumG = nodes[node].sumG, sumH = nodes[node].sumH
+        let lossCurrent = sumG * nodes[node].value
+        let constantHessian = s.constantHessian
+        var allowed: [Bool]? = nil
+        if s.featureFraction < 1 {
+            let keep = max(1, Int((s.featureFraction * Double(s.d)).rounded(.up)))
+            var mask = [Bool](repeating: false, count: s.d)
+            for f in 0..<keep { mask[f] = true }
+            generator.shuffle(&mask)
+            allowed = mask
+        }
+        let minLeaf = s.minSamplesLeaf, minHess = s.minHessianToSplit
+        arena.withUnsafeBufferPointer { a in
+            let hist = a.baseAddress! + nodes[node].slot * slotSize
+            for f in 0..<s.d {
+                if let allowed, !allowed[f] { continue }
+                let fh = hist + s.offsets[f]
+                var split = Split()
+                split.feature = f
+                let hasMissing = s.hasMissing[f]
+                let end = s.binsNonMissing[f] - 1 + (hasMissing ? 1 : 0)
+                // Left to right: missing values (if any) go right.
+                var gL = 0.0, hL = 0.0, nL = 0
+                var bestGain = -1.0, found = false
+                var bestBin = 0, bestGL = 0.0, bestHL = 0.0, bestNL = 0
+                var b = 0
+                while b < end {
+                    nL += Int(fh[b].c)
+                    let nR = n - nL
+                    hL += constantHessian ? Double(fh[b].c) : fh[b].h
+                    let hR = sumH - hL
+                    gL += fh[b].g
+                    let gR = sumG - gL
+                    b += 1
+                    if nL < minLeaf { continue }
+                    if nR < minLeaf { break }
+                    if hL < minHess { continue }
+                    if hR < minHess { break }
+                    let gain = lossCurrent - gL * nodeValue(gL, hL) - gR * nodeValue(gR, hR)
+                    if gain > bestGain && gain > s.minGainToSplit {
+                        found = true
+                        bestGain = gain
+                        bestBin = b - 1
+                        bestGL = gL; bestHL = hL; bestNL = nL
+                    }
+                }
+                if found {
+                    split.gain = bestGain
+                    split.bin = bestBin
+                    split.missingLeft = false
+                    split.gLeft = bestGL; split.hLeft = bestHL
+                    split.nLeft = bestNL
+                }
+                // Right to left (only with missing values): missing values go left.
+                if hasMissing && s.binsNonMissing[f] >= 2 {
+                    var gR = 0.0, hR = 0.0, nR = 0
+                    var found2 = false
+                    bestGain = split.gain
+                    var bin = s.binsNonMissing[f] - 2
+                    while bin >= 0 {
+                        let slot = fh[bin + 1]
+                        nR += Int(slot.c)
+                        let nL2 = n - nR
+                        hR += constantHessian ? Double(slot.c) : slot.h
+                        let hL2 = sumH - hR
+                        gR += slot.g
+                        let gL2 = sumG - gR
+                        let current = bin
+                        bin -= 1
+                        if nR < minLeaf { continue }
+                        if nL2 < minLeaf { break }
+                        if hR < minHess { continue }
+                        if hL2 < minHess { break }
+                        let gain = lossCurrent - gL2 * nodeValue(gL2, hL2) - gR * nodeValue(gR, hR)
+                        if gain > bestGain && gain > s.minGainToSplit {
+                            found2 = true
+                            bestGain = gain
+                            bestBin = current
+                            bestGL = gL2; bestHL = hL2; bestNL = nL2
+                        }
+                    }
+                    if found2 {
+                        split.gain = bestGain
+                        split.bin = bestBin
+                        split.missingLeft = true
+                        split.gLeft = bestGL; split.hLeft = bestHL
+                        split.nLeft = bestNL
+                    }
+                }
+                if split.gain > best.gain { best = split }
+            }
+        }
+        if best.gain > 0 {
+            best.gRight = sumG - best.gLeft
+            best.hRight = sumH - best.hLeft
+            best.nRight = n - best.nLeft
+            best.valueLeft = nodeValue(best.gLeft, best.hLeft)
+            best.valueRight = nodeValue(best.gRight, best.hRight)
+            nodes[node].split = best
+            heapPush(node)
+        } else {
+            nodes[node].split = best
+            nodes[node].isLeaf = true
+            releaseSlot(node)
+        }
+    }
+
+    // MARK: Splitting a node
+
+    private func splitNode(_ node: Int, gradients: [Float], hessians: [Float]?,
+                           generator: inout SeededGenerator) throws {
+        let split = nodes[node].split
+        let start = nodes[node].start, stop = nodes[node].stop
+        let missingBin = UInt8(truncatingIfNeeded: s.binsNonMissing[split.feature])
+        let splitBin = UInt8(truncatingIfNeeded: split.bin)
+        let missingLeft = split.missingLeft
+        // Stable partition of the node's range.
+        var leftCount = 0
+        s.binned.withUnsafeBufferPointer { xb in
+            let column = xb.baseAddress! + split.feature * s.n
+            partition.withUnsafeMutableBufferPointer { p in
+                buffer.withUnsafeMutableBufferPointer { tmp in
+                    var rightCount = 0
+                    for i in start..<stop {
+                        let sample = p[i]
+                        let b = column[Int(sample)]
+                        if (missingLeft && b == missingBin) || b <= splitBin {
+                            p[start + leftCount] = sample
+                            leftCount += 1
+                        } else {
+                            tmp[rightCount] = sample
+                            rightCount += 1
+                        }
+                    }
+                    for j in 0..<rightCount { p[start + leftCount + j] = tmp[j] }
+                }
+            }
+        }
+        let depth = nodes[node].depth + 1
+        let leafCount = nodes.count - (nodes.count - 1) / 2 + 1 // leaves after this split (binary tree)
+        let leftIndex = nodes.count, rightIndex = nodes.count + 1
+        nodes.append(Node(depth: depth, start: start, stop: start + leftCount, sumG: split.gLeft,
+                          sumH: split.hLeft, value: split.valueLeft))
+        nodes.append(Node(depth: depth, start: start + leftCount, stop: stop, sumG: split.gRight,
+                          sumH: split.hRight, value: split.valueRight))
+        nodes[node].left = leftIndex
+        nodes[node].right = rightIndex
+        if !s.hasMissing[split.feature] {
+            nodes[node].split.missingLeft = nodes[leftIndex].n > nodes[rightIndex].n
+        }
+        let parentSlot = nodes[node].slot
+        nodes[node].slot = -1
+        if let maxLeaves = s.maxLeafNodes, leafCount == maxLeaves {
+            nodes[leftIndex].isLeaf = true
+            nodes[rightIndex].isLeaf = true
+            for pending in heap {
+                nodes[pending].isLeaf = true
+                releaseSlot(pending)
+            }
+            heap.removeAll()
+            if parentSlot >= 0 { freeSlots.append(parentSlot) }
+            return
+        }
+        if let maxDepth = s.maxDepth, depth == maxDepth {
+            nodes[leftIndex].isLeaf = true
+            nodes[rightIndex].isLeaf = true
+            if parentSlot >= 0 { freeSlots.append(parentSlot) }
+            return
+        }
+        if nodes[leftIndex].n < 2 * s.minSamplesLeaf { nodes[leftIndex].isLeaf = true }
+        if nodes[rightIndex].n < 2 * s.minSamplesLeaf { nodes[rightIndex].isLeaf = true }
+        let splitLeft = !nodes[leftIndex].isLeaf, splitRight = !nodes[rightIndex].isLeaf
+        guard splitLeft || splitRight else {
+            if parentSlot >= 0 { freeSlots.append(parentSlot) }
+            return
+        }
+        let (small, large) = nodes[leftIndex].n < nodes[rightIndex].n
+            ? (leftIndex, rightIndex) : (rightIndex, leftIndex)
+        nodes[small].slot = acquireSlot()
+        buildHistogram(node: small, gradients: gradients, hessians: hessians)
+        // The larger child's histogram is the parent's minus the smaller's, computed in the parent's slot.
+        subtractHistogram(parentSlot: parentSlot, smallSlot: nodes[small].slot, targetSlot: parentSlot)
+        nodes[large].slot = parentSlot
+        if splitLeft { findSplitAndPush(leftIndex, generator: &generator) }
+        if splitRight { findSplitAndPush(rightIndex, generator: &generator) }
+        for child in [leftIndex, rightIndex] where nodes[child].isLeaf { releaseSlot(child) }
+    }
+
+    // MARK: Python heapq with "a < b" meaning "a's gain is larger"
+
+    @inline(__always) private func less(_ a: Int, _ b: Int) -> Bool { nodes[a].split.gain > nodes[b].split.gain }
+
+    private func heapPush(_ item: Int) {
+        heap.append(item)
+        siftDown(0, heap.count - 1)
+    }
+
+    private func heapPop() -> Int {
+        let last = heap.removeLast()
+        guard !heap.isEmpty else { return last }
+        let top = heap[0]
+        heap[0] = last
+        siftUp(0)
+        return top
+    }
+
+    private func siftDown(_ startPos: Int, _ position: Int) {
+        var pos = position
+        let item = heap[pos]
+        while pos > startPos {
+            let parentPos = (pos - 1) >> 1
+            let parent = heap[parentPos]
+            if less(item, parent) {
+                heap[pos] = parent
+                pos = parentPos
+                continue
+            }
+            break
+        }
+        heap[pos] = item
+    }
+
+    private func siftUp(_ position: Int) {
+        var pos = position
+        let endPos = heap.count, startPos = pos
+        let item = heap[pos]
+        var child = 2 * pos + 1
+        while child < endPos {
+            let rightPos = child + 1
+            if rightPos < endPos && !less(heap[child], heap[rightPos]) { child = rightPos }
+            heap[pos] = heap[child]
+            pos = child
+            child = 2 * pos + 1
+        }
+        heap[pos] = item
+        siftDown(startPos, pos)
+    }
+
+    // MARK: Output
+
+    private func makeTree() -> HistTree {
+        var tree = HistTree()
+        let count = nodes.count
+        tree.feature.reserveCapacity(count)
+        for node in nodes {
+            let leaf = node.isLeaf || node.left < 0
+            tree.feature.append(leaf ? -1 : Int32(node.split.feature))
+            tree.bin.append(leaf ? 0 : UInt8(truncatingIfNeeded: node.split.bin))
+            tree.missingLeft.append(leaf ? false : node.split.missingLeft)
+            tree.left.append(leaf ? -1 : Int32(node.left))
+            tree.right.append(leaf ? -1 : Int32(node.right))
+            tree.value.append(leaf ? node.value * s.shrinkage : node.value)
+            tree.start.append(node.start)
+            tree.stop.append(node.stop)
+        }
+        return tree
+    }
+}

@@ -1,0 +1,304 @@
+import AutopipeData
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// scikit-learn's SGD losses (`_sgd_fast.pyx`): value and derivative with respect to the prediction p.
+enum SGDLoss: Sendable {
+    case hinge(threshold: Double)          // hinge (1) and perceptron (0)
+    case squaredHinge(threshold: Double)
+    case logistic
+    case modifiedHuber
+    case squared
+    case huber(c: Double)
+    case epsilonInsensitive(epsilon: Double)
+    case squaredEpsilonInsensitive(epsilon: Double)
+
+    init(name: String, epsilon: Double) {
+        switch name {
+        case "hinge": self = .hinge(threshold: 1)
+        case "perceptron": self = .hinge(threshold: 0)
+        case "squared_hinge": self = .squaredHinge(threshold: 1)
+        case "log_loss": self = .logistic
+        case "modified_huber": self = .modifiedHuber
+        case "huber": self = .huber(c: epsilon)
+        case "epsilon_insensitive": self = .epsilonInsensitive(epsilon: epsilon)
+        case "squared_epsilon_insensitive": self = .squaredEpsilonInsensitive(epsilon: epsilon)
+        default: self = .squared
+        }
+    }
+
+    @inline(__always)
+    func loss(_ y: Double, _ p: Double) -> Double {
+        switch self {
+        case .hinge(let t):
+            let z = p * y
+            return z <= t ? t - z : 0
+        case .squaredHinge(let t):
+            let z = t - p * y
+            return z > 0 ? z * z : 0
+        case .logistic:
+            let z = p * y
+            if z > 18 { return exp(-z) }
+            if z < -18 { return -z }
+            return log(1 + exp(-z))
+        case .modifiedHuber:
+            let z = p * y
+            if z >= 1 { return 0 }
+            if z >= -1 { return (1 - z) * (1 - z) }
+            return -4 * z
+        case .squared:
+            return 0.5 * (p - y) * (p - y)
+        case .huber(let c):
+            let r = p - y, a = abs(r)
+            return a <= c ? 0.5 * r * r : c * a - 0.5 * c * c
+        case .epsilonInsensitive(let e):
+            return max(0, abs(y - p) - e)
+        case .squaredEpsilonInsensitive(let e):
+            let r = abs(y - p) - e
+            return r > 0 ? r * r : 0
+        }
+    }
+
+    @inline(__always)
+    func dloss(_ y: Double, _ p: Double) -> Double {
+        switch self {
+        case .hinge(let t):
+            return p * y <= t ? -y : 0
+        case .squaredHinge(let t):
+            let z = t - p * y
+            return z > 0 ? -2 * y * z : 0
+        case .logistic:
+            let z = p * y
+            if z > 18 { return -y * exp(-z) }
+            if z < -18 { return -y }
+            return -y / (exp(z) + 1)
+        case .modifiedHuber:
+            let z = p * y
+            if z >= 1 { return 0 }
+            if z >= -1 { return -2 * (1 - z) * y }
+            return -4 * y
+        case .squared:
+            return p - y
+        case .huber(let c):
+            let r = p - y
+            if abs(r) <= c { return r }
+            return r > 0 ? c : -c
+        case .epsilonInsensitive(let e):
+            if y - p > e { return -1 }
+            if p - y > e { return 1 }
+            return 0
+        case .squaredEpsilonInsensitive(let e):
+            let z = y - p
+            if z > e { return -2 * (z - e) }
+            if z < -e { return 2 * (-z - e) }
+            return 0
+        }
+    }
+}
+
+/// The settings of one plain-SGD run (scikit-learn's `_plain_sgd` arguments).
+struct SGDSettings {
+    enum Schedule: String { case constant, optimal, invscaling, adaptive }
+    var loss: SGDLoss
+    /// "l2", "l1", "elasticnet" or nil.
+    var penalty: String?
+    var alpha: Double
+    var l1Ratio: Double
+    var fitIntercept: Bool
+    var maxIter: Int
+    /// nil: no tolerance stopping (scikit-learn's tol=None, i.e. -inf).
+    var tol: Double?
+    var shuffle: Bool
+    var schedule: Schedule
+    var eta0: Double
+    var powerT: Double
+    var nIterNoChange: Int
+}
+
+/// scikit-learn's plain stochastic gradient descent (`_sgd_fast._plain_sgd`) on a dense row-major X: the scaled
+/// weight vector (w = wscale * v), L2 shrinking by scaling, Tsuruoka's cumulative L1 truncation, the learning-rate
+/// schedules ('optimal' with Bottou's initial rate), the per-epoch loss stopping rule (`tol`, `n_iter_no_change`;
+/// 'adaptive' divides the rate by 5 instead of stopping) or a validation score (`early_stopping`). Epochs visit the
+/// rows in an order shuffled by the fit's generator (scikit-learn uses its own RNG: iterates differ, the
+/// distribution of outcomes is the same).
+enum PlainSGD {
+    /// Returns (weights, intercept, epochs run). `validation`, when given, holds the rows held out for early
+    /// stopping and scores a (weights, intercept) candidate (greater is better).
+    static func run(x: [Double], rows n: Int, columns d: Int, y: [Double], settings: SGDSettings,
+                    trainRows: [Int], validationScore: (([Double], Double) -> Double)?,
+                    generator: inout SeededGenerator, context: FitContext, operator name: String)
+        throws -> (weights: [Double], intercept: Double, epochs: Int)
+    {
+        let loss = settings.loss
+        var l1Ratio = settings.l1Ratio
+        let penaltyL2 = settings.penalty == "l2" || settings.penalty == "elasticnet"
+        let penaltyL1 = settings.penalty == "l1" || settings.penalty == "elasticnet"
+        if settings.penalty == "l2" { l1Ratio = 0 } else if settings.penalty == "l1" { l1Ratio = 1 }
+        let alpha = settings.alpha
+        var optimalInit = 0.0
+        if settings.schedule == .optimal {
+            let typw = (1.0 / alpha.squareRoot()).squareRoot()
+            let initialEta0 = typw / max(1.0, loss.dloss(1.0, -typw))
+            optimalInit = 1.0 / (initialEta0 * alpha)
+        }
+        let trainCount = Double(trainRows.count)
+        let tol = settings.tol ?? -Double.infinity
+        let maxDloss = 1e12
+        let schedule = settings.schedule, eta0 = settings.eta0, powerT = settings.powerT
+        let fitIntercept = settings.fitIntercept, tracksLoss = validationScore == nil
+        // All mutable state lives inside the closure (captured variables would be boxed on the heap and the hot
+        // loop would go through memory on every access).
+        return try x.withUnsafeBufferPointer { xb in
+            var w = [Double](repeating: 0, count: d)
+            var order = trainRows
+            var wscale = 1.0
+            var intercept = 0.0
+            var u = 0.0
+            var eta = eta0
+            var t = 1.0
+            var bestLoss = Double.infinity, bestScore = -Double.infinity
+            var noImprovement = 0
+            var epoch = 0
+            var prefetchSink = 0.0
+            guard let xp = xb.baseAddress else { return (w, intercept, epoch) }
+            let wp = UnsafeMutablePointer<Double>.allocate(capacity: max(d, 1))
+            let qp = UnsafeMutablePointer<Double>.allocate(capacity: max(d, 1))
+            defer { wp.deallocate(); qp.deallocate() }
+            wp.initialize(repeating: 0, count: max(d, 1))
+            qp.initialize(repeating: 0, count: max(d, 1))
+            let yp = UnsafeMutablePointer<Double>.allocate(capacity: max(n, 1))
+            defer { yp.deallocate() }
+            for i in 0..<n { yp[i] = y[i] }
+            while epoch < settings.maxIter {
+                try context.check()
+                var sumLoss = 0.0
+                if settings.shuffle { shuffleIndices(&order, &generator) }
+                order.withUnsafeBufferPointer { ob in
+                    let count = ob.count
+                    for position in 0..<count {
+                        let row = ob[position]
+                        let xi = xp + row * d
+                        let yi = yp[row]
+                        // Touch the next row early (rows are visited in shuffled order, so each one is a cache miss
+                        // the CPU can overlap with this sample's work); the loads feed a sink that is never used.
+                        if position + 1 < count {
+                            let next = xp + ob[position + 1] * d
+                            var line = 0
+                            while line < d { prefetchSink += next[line]; line += 8 }
+                        }
+                        // Four partial sums: the dot product is the per-sample bottleneck.
+                        var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+                        var c = 0
+                        while c + 4 <= d {
+                            s0 += wp[c] * xi[c]; s1 += wp[c + 1] * xi[c + 1]
+                            s2 += wp[c + 2] * xi[c + 2]; s3 += wp[c + 3] * xi[c + 3]
+                            c += 4
+                        }
+                        while c < d { s0 += wp[c] * xi[c]; c += 1 }
+                        let p = ((s0 + s1) + (s2 + s3)) * wscale + intercept
+                        switch schedule {
+                        case .optimal: eta = 1.0 / (alpha * (optimalInit + t - 1))
+                        case .invscaling: eta = eta0 / pow(t, powerT)
+                        case .constant, .adaptive: break
+                        }
+                        if tracksLoss { sumLoss += loss.loss(yi, p) }
+                        var dloss = loss.dloss(yi, p)
+                        if dloss < -maxDloss { dloss = -maxDloss } else if dloss > maxDloss { dloss = maxDloss }
+                        let update = -eta * dloss
+                        if penaltyL2 {
+                            wscale *= max(0, 1.0 - ((1.0 - l1Ratio) * eta * alpha))
+                            if wscale < 1e-9 {
+                                for c in 0..<d { wp[c] *= wscale }
+                                wscale = 1
+                            }
+                        }
+                        if update != 0 {
+                            let step = update / wscale
+                            for c in 0..<d { wp[c] += xi[c] * step }
+                            if fitIntercept { intercept += update }
+                        }
+                        if penaltyL1 {
+                            u += l1Ratio * eta * alpha
+                            for c in 0..<d {
+                                let z = wp[c]
+                                if wscale * z > 0 {
+                                    wp[c] = max(0, wp[c] - (u + qp[c]) / wscale)
+                                } else if wscale * z < 0 {
+                                    wp[c] = min(0, wp[c] + (u - qp[c]) / wscale)
+                                }
+                                qp[c] += wscale * (wp[c] - z)
+                            }
+                        }
+                        t += 1
+                    }
+                }
+                epoch += 1
+                var finite = intercept.isFinite
+                for c in 0..<d where !wp[c].isFinite { finite = false; break }
+                if !finite {
+                    throw OperatorError.numerical(operator: name, detail:
+                        "floating-point overflow at epoch \(epoch); scaling the input (StandardScaler or MinMaxScaler) might help")
+                }
+                if let validationScore {
+                    var current = [Double](repeating: 0, count: d)
+                    for c in 0..<d { current[c] = wp[c] * wscale }
+                    let score = validationScore(current, intercept)
+                    if tol > -Double.infinity && score < bestScore + tol { noImprovement += 1 } else { noImprovement = 0 }
+                    if score > bestScore { bestScore = score }
+                } else {
+                    if tol > -Double.infinity && sumLoss > bestLoss - tol * trainCount { noImprovement += 1 }
+                    else { noImprovement = 0 }
+                    if sumLoss < bestLoss { bestLoss = sumLoss }
+                }
+                if noImprovement >= settings.nIterNoChange {
+                    if schedule == .adaptive && eta > 1e-6 {
+                        eta /= 5
+                        noImprovement = 0
+                    } else {
+                        break
+                    }
+                }
+            }
+            for c in 0..<d { w[c] = wp[c] * wscale }
+            if prefetchSink.isNaN { w.append(0); w.removeLast() }   // keeps the early loads alive
+            return (w, intercept, epoch)
+        }
+    }
+
+    /// Rows held out for early stopping: a shuffled `fraction` of the rows (stratified by `strata` when given),
+    /// at least one, as scikit-learn's (Stratified)ShuffleSplit sizes them (ceil(fraction * n)).
+    static func validationSplit(rows n: Int, fraction: Double, strata: [Int]?, generator: inout SeededGenerator,
+                                operator name: String) throws -> (train: [Int], validation: [Int]) {
+        let testCount = Int((fraction * Double(n)).rounded(.up))
+        if testCount < 1 || testCount >= n {
+            throw OperatorError.invalidInput(operator: name, reason:
+                "validation_fraction=\(fraction) leaves an empty training or validation set for \(n) rows")
+        }
+        var validation: [Int] = []
+        if let strata {
+            // Proportional allocation per class, then fill up at random.
+            var byClass: [Int: [Int]] = [:]
+            for (i, c) in strata.enumerated() { byClass[c, default: []].append(i) }
+            var leftovers: [Int] = []
+            for key in byClass.keys.sorted() {
+                var members = byClass[key] ?? []
+                generator.shuffle(&members)
+                let take = min(members.count, Int(Double(members.count) * Double(testCount) / Double(n)))
+                validation += members[0..<take]
+                leftovers += members[take...]
+            }
+            generator.shuffle(&leftovers)
+            let missing = testCount - validation.count
+            if missing > 0 { validation += leftovers.prefix(missing) }
+        } else {
+            var all = Array(0..<n)
+            generator.shuffle(&all)
+            validation = Array(all[0..<testCount])
+        }
+        var mask = [Bool](repeating: false, count: n)
+        for i in validation { mask[i] = true }
+        let train = (0..<n).filter { !mask[$0] }
+        return (train, validation.sorted())
+    }
+}

@@ -1,0 +1,1 @@
+public protocol FeatureImportanceProvider { var featureImportances: [Double] { get } }
