@@ -43,22 +43,22 @@ import Testing
         for cut in 0..<bytes.count {
             #expect(throws: WireError.self) { try ProblemCodec.decode(Array(bytes[0..<cut])) }
         }
-        // A label beyond the class count.
-        let badLabel = EvaluationProblem(features: good.features, targets: .classes([0, 5], count: 2), folds: good.folds,
-                                         metric: .accuracy, maxEvalSeconds: 10)
-        #expect(throws: WireError.self) { try ProblemCodec.decode(ProblemCodec.encode(badLabel)) }
-        // A fold row beyond the data.
-        let badFold = EvaluationProblem(features: good.features, targets: good.targets,
-                                        folds: FoldPlan(rowCount: 2, testFolds: [[0], [9]]), metric: .accuracy,
-                                        maxEvalSeconds: 10)
-        #expect(throws: WireError.self) { try ProblemCodec.decode(ProblemCodec.encode(badFold)) }
+        // A label beyond the class count (made as bytes: `EvaluationProblem` cannot hold an invalid problem).
+        func bytesOf(targets: Targets? = nil, folds: FoldPlan? = nil, metric: Metric = .accuracy) -> [UInt8] {
+            ProblemCodec.encode(features: good.features, targets: targets ?? good.targets, folds: folds ?? good.folds,
+                                metric: metric, maxEvalSeconds: 10, hasMissingValues: false)
+        }
+        #expect(throws: WireError.self) { try ProblemCodec.decode(bytesOf(targets: .classes([0, 5], count: 2))) }
+        // A fold row beyond the data; rows repeated or out of order in a fold.
+        #expect(throws: WireError.self) { try ProblemCodec.decode(bytesOf(folds: FoldPlan(rowCount: 2, testFolds: [[0], [9]]))) }
+        #expect(throws: WireError.self) { try ProblemCodec.decode(bytesOf(folds: FoldPlan(rowCount: 2, testFolds: [[0, 0, 0], [1]]))) }
+        #expect(throws: WireError.self) { try ProblemCodec.decode(bytesOf(folds: FoldPlan(rowCount: 2, testFolds: [[1, 0]]))) }
         // A regression metric on class targets.
-        let badMetric = EvaluationProblem(features: good.features, targets: good.targets, folds: good.folds, metric: .r2,
-                                          maxEvalSeconds: 10)
-        #expect(throws: WireError.self) { try ProblemCodec.decode(ProblemCodec.encode(badMetric)) }
+        #expect(throws: WireError.self) { try ProblemCodec.decode(bytesOf(metric: .r2)) }
+        #expect(try ProblemCodec.decode(bytesOf()).folds == good.folds)
         // A huge announced matrix must not be allocated.
         var huge = WireWriter()
-        huge.u32(1); huge.string("accuracy"); huge.bool(false); huge.f64(0); huge.u32(1 << 30); huge.u32(1 << 30)
+        huge.u32(ProblemCodec.formatVersion); huge.string("accuracy"); huge.bool(false); huge.f64(0); huge.bool(false); huge.u32(1 << 30); huge.u32(1 << 30)
         #expect(throws: WireError.self) { try ProblemCodec.decode(huge.bytes) }
     }
 

@@ -5,10 +5,19 @@ import Testing
 /// Cluster mode with real processes on loopback: `autopipe scheduler`, `autopipe worker` and
 /// `autopipe search --scheduler` give the same best.json as a local search (everything but the timing block),
 /// also when a worker is killed with SIGKILL mid-search, with TLS (mutual) and a token; a wrong token is refused.
-/// Small iris searches keep it quick.
+/// Small iris searches over a few fast operators (`fastConfig`) keep it quick.
 @Suite(.serialized, .timeLimit(.minutes(5))) struct ClusterCLITests {
+    /// Fast operators only, so the suite's length does not depend on the slowest registered learners.
+    static let fastConfig: String = try! TestSupport.writeTemporaryFile("""
+        {"GaussianNB": {"var_smoothing": [1e-9, 1e-6, 1e-3]},
+         "BernoulliNB": {"alpha": [0.01, 0.1, 1.0, 10.0], "fit_prior": [true, false], "binarize": [0.0, 0.5, 1.0]},
+         "DecisionTreeClassifier": {"criterion": ["gini", "entropy"], "max_depth": [1, 2, 3, 4, 5],
+                                    "min_samples_split": [2, 5, 10]},
+         "StandardScaler": {}, "MinMaxScaler": {}, "Normalizer": {"norm": ["l1", "l2", "max"]}}
+        """, name: "cluster-fast.json")
     static let searchArguments = [TestSupport.datasetPath("iris"), "--target", "species", "--generations", "3",
-                                  "--population-size", "12", "--cv", "3", "--seed", "11", "--verbosity", "0"]
+                                  "--population-size", "12", "--cv", "3", "--seed", "11", "--config", fastConfig,
+                                  "--verbosity", "0"]
 
     /// best.json of a local run, without its timing block (computed once).
     static let localResult: String = {

@@ -8,7 +8,7 @@ import Crypto
 ///     u32 format (2) | string metric | u8 has-limit, f64 limit | u8 has-missing-values (median imputer)
 ///     u32 rows | u32 columns | rows*columns f64 (row-major, bit patterns)
 ///     u8 kind (1 classes: u32 class count, u32 n, n x u32 | 2 values: u32 n, n x f64)
-///     u32 fold row count | u32 folds | per fold: u32 n, n x u32 (sorted test rows)
+///     u32 fold row count | u32 folds | per fold: u32 n, n x u32 (test rows, strictly increasing)
 ///
 /// Its SHA-256 is the dataset's identity on the wire (`digest`): searches and workers refer to the dataset by it,
 /// and every receiver checks the bytes against it before use.
@@ -18,17 +18,23 @@ public enum ProblemCodec {
     static let maxClasses = 1 << 20
 
     public static func encode(_ problem: EvaluationProblem) -> [UInt8] {
-        let m = problem.features
-        var w = WireWriter(capacity: 64 + m.values.count * 8 + problem.targets.count * 8)
+        encode(features: problem.features, targets: problem.targets, folds: problem.folds, metric: problem.metric,
+               maxEvalSeconds: problem.maxEvalSeconds, hasMissingValues: problem.hasMissingValues)
+    }
+
+    /// The parts of a problem as bytes (also how tests make invalid problems, which `EvaluationProblem` cannot hold).
+    static func encode(features m: Matrix, targets: Targets, folds: FoldPlan, metric: Metric, maxEvalSeconds: Double?,
+                       hasMissingValues: Bool) -> [UInt8] {
+        var w = WireWriter(capacity: 64 + m.values.count * 8 + targets.count * 8)
         w.u32(formatVersion)
-        w.string(problem.metric.rawValue)
-        w.bool(problem.maxEvalSeconds != nil)
-        w.f64(problem.maxEvalSeconds ?? 0)
-        w.bool(problem.hasMissingValues)
+        w.string(metric.rawValue)
+        w.bool(maxEvalSeconds != nil)
+        w.f64(maxEvalSeconds ?? 0)
+        w.bool(hasMissingValues)
         w.count(m.rows)
         w.count(m.columns)
         for v in m.values { w.u64(v.bitPattern) }
-        switch problem.targets {
+        switch targets {
         case .classes(let labels, let count):
             w.u8(1)
             w.count(count)
@@ -38,9 +44,9 @@ public enum ProblemCodec {
             w.u8(2)
             w.doubles(values)
         }
-        w.count(problem.folds.rowCount)
-        w.count(problem.folds.count)
-        for fold in problem.folds.testFolds {
+        w.count(folds.rowCount)
+        w.count(folds.count)
+        for fold in folds.testFolds {
             w.count(fold.count)
             for r in fold { w.u32(UInt32(clamping: r)) }
         }
@@ -134,6 +140,9 @@ public enum ProblemCodec {
             for _ in 0..<n {
                 let row = Int(try r.u32("fold row"))
                 guard row < rows else { throw .invalid(field: "fold row", reason: "row \(row) of \(rows)") }
+                if let last = fold.last, row <= last {
+                    throw .invalid(field: "fold row", reason: "test rows not strictly increasing (\(last), then \(row))")
+                }
                 fold.append(row)
             }
             testFolds.append(fold)
