@@ -8,7 +8,7 @@ import Logging
 /// `search --scheduler HOST:PORT [--tls-* ...] [--token-file F]`: evaluate on a cluster's workers.
 struct ClusterClientOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
-        "Evaluate pipelines on the workers of the scheduler at HOST:PORT (the result is the same as a local run). With --jobs N > 0 this machine also evaluates on N threads.",
+        "Evaluate pipelines on the workers of the scheduler at HOST:PORT (port 8786 when omitted); the result is the same as a local run. With no worker connected the search waits (and says so); with --jobs N > 0 this machine also evaluates on N threads.",
         valueName: "HOST:PORT"))
     var scheduler: String?
 

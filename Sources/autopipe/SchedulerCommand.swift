@@ -22,7 +22,7 @@ struct SchedulerCommand: AsyncParsableCommand {
     var port: Int = 8786
 
     @Option(name: .customLong("dashboard-address"), help: ArgumentHelp(
-        "Dashboard address: HOST:PORT, or :PORT for the --host address.", valueName: "address"))
+        "Dashboard (HTML page, /api/status, /health, /metrics; read-only, no authentication): HOST:PORT, or :PORT for the --host address.", valueName: "address"))
     var dashboardAddress: String = ":8787"
 
     @Flag(name: .customLong("no-dashboard"), help: "Do not serve the dashboard.")

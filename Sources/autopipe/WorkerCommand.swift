@@ -13,7 +13,7 @@ struct WorkerCommand: AsyncParsableCommand {
             documents, never code. When the scheduler goes away it reconnects with backoff until --death-timeout.
             """)
 
-    @Argument(help: ArgumentHelp("The scheduler's address.", valueName: "HOST:PORT"))
+    @Argument(help: ArgumentHelp("The scheduler's address (port 8786 when omitted).", valueName: "HOST:PORT"))
     var scheduler: String
 
     @Option(name: .long, help: "Evaluations run in parallel (default: all cores).")

@@ -61,35 +61,4 @@ import Testing
         #expect(fast != nil && fast == slow)
         #expect(try ClusterSnapshot.decode(snapshot.json()).workers[0].name == snapshot.workers[0].name)
     }
-
-    @Test func httpEndpoints() async throws {
-        let scheduler = Scheduler(logger: ClusterFixtures.quietLogger)
-        scheduler.start()
-        defer { scheduler.shutdown() }
-        let dashboard = try await DashboardServer.start(scheduler: scheduler, host: "127.0.0.1", port: 0,
-                                                        logger: ClusterFixtures.quietLogger)
-        defer { dashboard.stop() }
-        let hub = InProcessHub(acceptor: scheduler)
-        let worker = FakeWorker(name: "dash-worker", threads: 3)
-        try await worker.connect(hub)
-
-        let page = try HTTPGet.get(port: dashboard.port, path: "/")
-        #expect(page.status == 200)
-        #expect(page.headers["content-type"]?.contains("text/html") == true)
-        #expect(page.text.contains("dash-worker"))
-        #expect(page.text.contains("<svg"))
-
-        let status = try HTTPGet.get(port: dashboard.port, path: "/api/status")
-        #expect(status.status == 200)
-        let snapshot = try ClusterSnapshot.decode(status.body)
-        #expect(snapshot.workers.map(\.name) == ["dash-worker"])
-        #expect(snapshot.threads == 3)
-
-        #expect(try HTTPGet.get(port: dashboard.port, path: "/health").text == "ok\n")
-        scheduler.tick()
-        let metrics = try HTTPGet.get(port: dashboard.port, path: "/metrics")
-        #expect(metrics.status == 200)
-        #expect(metrics.text.contains("autopipe_workers 1"))
-        #expect(try HTTPGet.get(port: dashboard.port, path: "/nope").status == 404)
-    }
 }

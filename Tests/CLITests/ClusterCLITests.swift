@@ -93,7 +93,7 @@ import Testing
         let workers = (status(cluster)?["workers"] as? [[String: Any]]) ?? []
         #expect(workers.count == 2)
         #expect(workers.allSatisfy { ($0["tasks_done"] as? Int ?? 0) > 0 })
-        let page = try HTTPGet.get(port: cluster.dashboardPort ?? 0, path: "/")
+        let page = try HTTPGet.get(port: cluster.dashboardPort ?? 0, path: "/", timeout: 30)
         #expect(page.text.contains("<table id=\"workers\">"))
         #expect(page.text.contains("alpha") && page.text.contains("beta"))
         #expect(page.text.contains("<svg id=\"throughput-plot\""))
@@ -128,6 +128,33 @@ import Testing
         let tasks = (status(cluster)?["tasks"] as? [String: Any]) ?? [:]
         #expect((tasks["requeued"] as? Int ?? 0) >= 1)
         #expect(cluster.scheduler.waitForLine(containing: "lost worker victim", timeout: 5) != nil)
+    }
+
+    /// A cluster search killed mid-run (SIGKILL of the search process) resumes from its checkpoint, on the
+    /// cluster, and ends with the local run's result.
+    @Test func killedClusterSearchResumesFromItsCheckpoint() throws {
+        var cluster = try startScheduler(dashboard: false)
+        defer { cluster.stop() }
+        try addWorker(&cluster, name: "steady", threads: 2, ["--test-task-delay-ms", "100"])
+        let dir = try TestSupport.temporaryDirectory("cluster-resume")
+        let checkpoint = dir.appendingPathComponent("search.ckpt").path
+        let search = try BackgroundProcess(TestSupport.autopipeExecutable,
+                                           ["search"] + Self.searchArguments + ["--scheduler", cluster.address,
+                                                                                "--checkpoint", checkpoint,
+                                                                                "--output", "best.json"], in: dir)
+        let start = Date()
+        while !FileManager.default.fileExists(atPath: checkpoint) && search.process.isRunning
+            && Date().timeIntervalSince(start) < 60 {
+            usleep(5_000)
+        }
+        #expect(search.process.isRunning, "the search ended before it could be killed: \(search.stderr)")
+        search.kill()
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("best.json").path))
+        let resumed = try TestSupport.runAutopipe(["search"] + Self.searchArguments
+                                                      + ["--scheduler", cluster.address, "--resume", checkpoint,
+                                                         "--output", "best.json"], in: dir)
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(Self.comparable(dir.appendingPathComponent("best.json")) == Self.localResult)
     }
 
     @Test func searchWaitsForALateWorker() throws {
@@ -184,6 +211,36 @@ import Testing
                                                  pki.rogueKey, "--tls-ca-file", pki.caCert, "--token-file", token,
                                                  "--death-timeout", "2s"])
         #expect(rogue.status != 0)
+    }
+
+    /// The dashboard's endpoints, served by a real scheduler process (in a separate process its answers do not
+    /// depend on the load of the test process's own threads).
+    @Test func dashboardEndpoints() throws {
+        var cluster = try startScheduler()
+        defer { cluster.stop() }
+        try addWorker(&cluster, name: "dash-worker", threads: 3)
+        let port = try #require(cluster.dashboardPort)
+        let page = try HTTPGet.get(port: port, path: "/", timeout: 30)
+        #expect(page.status == 200)
+        #expect(page.headers["content-type"]?.contains("text/html") == true)
+        #expect(page.text.contains("<table id=\"workers\">") && page.text.contains("dash-worker"))
+        #expect(page.text.contains("<svg"))
+        let status = try HTTPGet.get(port: port, path: "/api/status", timeout: 30)
+        #expect(status.status == 200)
+        let object = (try JSONSerialization.jsonObject(with: status.body)) as? [String: Any] ?? [:]
+        #expect(((object["workers"] as? [[String: Any]]) ?? []).compactMap { $0["name"] as? String } == ["dash-worker"])
+        #expect(object["threads"] as? Int == 3)
+        #expect(try HTTPGet.get(port: port, path: "/health", timeout: 30).text == "ok\n")
+        // Gauges are refreshed by the scheduler's tick (about once a second).
+        var metrics = try HTTPGet.get(port: port, path: "/metrics", timeout: 30)
+        let start = Date()
+        while !metrics.text.contains("autopipe_workers 1") && Date().timeIntervalSince(start) < 20 {
+            usleep(200_000)
+            metrics = try HTTPGet.get(port: port, path: "/metrics", timeout: 30)
+        }
+        #expect(metrics.status == 200)
+        #expect(metrics.text.contains("autopipe_workers 1"), "\(metrics.text)")
+        #expect(try HTTPGet.get(port: port, path: "/nope", timeout: 30).status == 404)
     }
 
     @Test func idleSchedulerExits() throws {
