@@ -4,6 +4,7 @@ import AutopipeSearch
 import AutopipeTestSupport
 import Foundation
 import Logging
+import Testing
 @testable import AutopipeCluster
 
 /// Problems, jobs and fake peers shared by the cluster tests.
@@ -15,10 +16,32 @@ enum ClusterFixtures {
                                  metric: metric ?? Metric.defaultMetric(for: dataset.task), maxEvalSeconds: 60)
     }
 
+    /// Fast operators only (of each parameter type), so that the tests that evaluate jobs stay light whatever the
+    /// standard space holds.
+    static let fastSpace: SearchSpace = {
+        let json = """
+            {"GaussianNB": {"var_smoothing": [1e-9, 1e-6, 1e-3]},
+             "BernoulliNB": {"alpha": [0.01, 0.1, 1.0, 10.0], "fit_prior": [true, false], "binarize": [0.0, 0.5]},
+             "DecisionTreeClassifier": {"criterion": ["gini", "entropy"], "max_depth": [1, 2, 3, 4, 5],
+                                        "min_samples_split": [2, 5, 10]},
+             "DecisionTreeRegressor": {"max_depth": [1, 2, 3, 4, 5], "min_samples_leaf": [1, 5, 10]},
+             "StandardScaler": {}, "MinMaxScaler": {}, "Normalizer": {"norm": ["l1", "l2", "max"]},
+             "SelectPercentile": {"percentile": [25, 50, 75]}}
+            """
+        do {
+            return try SearchSpace.parse(Data(json.utf8), name: "cluster-tests")
+        } catch {
+            Issue.record("the fast test space does not parse: \(error)")
+            return .standard()
+        }
+    }()
+
     /// `count` jobs: distinct canonical random pipelines for `task` as jobs of a search seeded `seed`; when the
     /// operator space has fewer distinct pipelines, they repeat under other search seeds (same key, other seed).
-    static func jobs(_ count: Int, task: AutopipeData.Task = .classification, seed: UInt64 = 3) -> [EvaluationJob] {
-        let generator = PipelineGenerator(space: .standard(), task: task)
+    /// From `fastSpace` unless another `space` is given.
+    static func jobs(_ count: Int, task: AutopipeData.Task = .classification, seed: UInt64 = 3,
+                     space: SearchSpace? = nil) -> [EvaluationJob] {
+        let generator = PipelineGenerator(space: space ?? fastSpace, task: task)
         var rng = SeededGenerator(seed: seed)
         var seen = Set<String>()
         var jobs: [EvaluationJob] = []

@@ -78,7 +78,7 @@ import Testing
         } else {
             Issue.record("structure changed")
         }
-        for job in ClusterFixtures.jobs(40) {
+        for job in ClusterFixtures.jobs(40, space: .standard()) {
             #expect(try JobCodec.decodeJob(JobCodec.encode(job)) == job)
         }
     }
