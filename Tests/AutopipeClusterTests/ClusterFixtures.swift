@@ -82,7 +82,7 @@ enum ClusterFixtures {
     }
 
     /// Polls `condition` until true or `timeout` seconds pass.
-    static func eventually(timeout: Double = 10, _ condition: () -> Bool) async -> Bool {
+    static func eventually(timeout: Double = 30, _ condition: () -> Bool) async -> Bool {
         let start = ContinuousClock.now
         while !condition() {
             if seconds(since: start) > timeout { return false }
