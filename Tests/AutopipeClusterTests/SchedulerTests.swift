@@ -355,6 +355,7 @@ import Testing
                             dialer: UnreachableDialer(), logger: ClusterFixtures.quietLogger)
         let start = ContinuousClock.now
         await #expect(throws: ClusterError.deathTimeout(address: "nowhere:1", seconds: 0.5)) { try await worker.run() }
-        #expect(seconds(since: start) < 5)
+        // Generous: a loaded test run can delay the worker's async back-off sleeps many times over.
+        #expect(seconds(since: start) < 30)
     }
 }
