@@ -5,18 +5,18 @@
 SWIFT        ?= swift
 PREFIX       ?= /usr/local
 PYTHON       ?= python3
-APT_PACKAGES := libcsv-dev libopenblas-dev
+APT_PACKAGES := libcsv-dev libopenblas-dev openssl
 RELEASE_BIN  := .build/release/autopipe
 TEST_FLAGS   := -c release -Xswiftc -enable-testing
 VENV         := .build-py
 VPYTHON      := $(CURDIR)/$(VENV)/bin/python
 
 .PHONY: all deps build release demo test install uninstall clean fixtures bench bench-tools bench-operators \
-        bench-search bench-cluster bench-predict python-deps
+        bench-search bench-cluster bench-predict python-deps fuzz-frames
 
 all: build
 
-## System packages (libcsv for CSV parsing, OpenBLAS for linear algebra).
+## System packages: libcsv (CSV parsing), OpenBLAS (linear algebra), openssl (the TLS tests make certificates with it).
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
@@ -96,3 +96,23 @@ bench-predict: build python-deps
 ## autopipe's search next to TPOT 0.12.2 (installed from PyPI into bench-out/tpot-venv) on the bundled datasets.
 bench-search: build python-deps
 	$(VPYTHON) scripts/bench/bench_search.py
+
+## Cluster benchmarks: scheduler capacity (in-process fake workers), /api/status latency under that load, and the
+## loopback overhead of real scheduler + worker processes against `search --jobs 2`.
+bench-cluster: deps python-deps
+	$(SWIFT) build -c release --product autopipe-bench
+	$(SWIFT) build -c release --product autopipe
+	$(VPYTHON) scripts/bench/bench_cluster.py
+
+## libFuzzer on the cluster's frame decoder for FUZZ_SECONDS (the NIO-free wire sources, built with swiftc
+## -sanitize=fuzzer,address; seeds: one frame per message type). Not part of `make test`.
+SWIFTC       ?= swiftc
+FUZZ_SECONDS ?= 60
+WIRE_SOURCES := $(wildcard Sources/AutopipeCluster/Wire/*.swift)
+fuzz-frames:
+	mkdir -p .build/fuzz/corpus
+	$(SWIFTC) -O -parse-as-library -module-name FrameSeeds $(WIRE_SOURCES) Fuzz/FrameSeeds.swift -o .build/fuzz/frame-seeds
+	.build/fuzz/frame-seeds .build/fuzz/corpus
+	$(SWIFTC) -sanitize=fuzzer,address -O -parse-as-library -module-name FrameFuzz $(WIRE_SOURCES) Fuzz/FrameFuzz.swift \
+	    -o .build/fuzz/frame-fuzz 2>&1 | grep -v "Cannot export local symbol" || true
+	.build/fuzz/frame-fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=1 .build/fuzz/corpus

@@ -6,13 +6,15 @@ import Foundation
 //   autopipe-bench operators DATA.csv [--operators A,B] [--repeat N]   fit+predict time per operator
 //   autopipe-bench params                                               default parameters of every operator
 //   autopipe-bench csv DATA.csv [--repeat N] [--dataset]                CSV load time and peak memory
+//   autopipe-bench cluster-capacity [--tasks N] [--workers W] [--threads T] [--codec]   scheduler round trips/s
 
 do {
     switch arguments.first {
     case "operators": try benchOperators()
     case "params": try printParams()
     case "csv": try benchCSV()
-    default: usage("autopipe-bench operators|params|csv ...")
+    case "cluster-capacity": try benchClusterCapacity()
+    default: usage("autopipe-bench operators|params|csv|cluster-capacity ...")
     }
 } catch {
     FileHandle.standardError.write(Data("error: \(error)\n".utf8))

@@ -156,8 +156,8 @@ public struct SearchRunner: Sendable {
                           evaluationsPerSecond: Double(search.evaluationsThisRun) / max(search.seconds, 1e-9),
                           jobs: jobs, searchSeconds: search.seconds, refitSeconds: refitSeconds,
                           cpuSeconds: search.cpuSeconds,
-                          cpuUtilisation: search.cpuSeconds / max(search.seconds * Double(jobs), 1e-9),
-                          workerBusyFraction: search.busySeconds.map { $0 / max(search.seconds * Double(jobs), 1e-9) }))
+                          cpuUtilisation: search.cpuSeconds / max(search.seconds * Double(max(jobs, 1)), 1e-9),
+                          workerBusyFraction: search.busySeconds.map { $0 / max(search.seconds * Double(max(jobs, 1)), 1e-9) }))
         return SearchOutcome(document: document, model: model, split: prepared.split)
     }
 }

@@ -15,6 +15,7 @@ struct Autopipe: AsyncParsableCommand {
             then: autopipe export best.json --output pipeline.py, or autopipe predict best.json new.csv
             """,
         version: AutopipeVersion.current,
-        subcommands: [SearchCommand.self, ExportCommand.self, PredictCommand.self]
+        subcommands: [SearchCommand.self, ExportCommand.self, PredictCommand.self, SchedulerCommand.self,
+                      WorkerCommand.self]
     )
 }

@@ -14,10 +14,23 @@ extension SearchCommand {
         let saved = try resume.map { try Checkpoint.load(from: $0) }
         let settings = try resolvedSettings(task: dataset.task, checkpoint: saved?.settings)
         let space = try SearchSpace.configuration(settings.config)
-        let jobCount = jobs ?? ProcessInfo.processInfo.activeProcessorCount
+        let jobCount = jobs ?? (cluster.isEnabled ? 0 : ProcessInfo.processInfo.activeProcessorCount)
         let files = SearchFiles(checkpoint: checkpoint ?? resume, resume: resume, evaluations: evaluations)
-        let runner = SearchRunner(settings: settings, space: space, jobs: jobCount, dataPath: data.path, files: files,
+        var runner = SearchRunner(settings: settings, space: space, jobs: jobCount, dataPath: data.path, files: files,
                                   startedAt: startedAt)
+        // Ctrl-C (or SIGTERM) once: stop like --max-time and still write the best pipeline found; twice: quit now.
+        let interrupt = SearchInterrupt()
+        runner.interrupt = interrupt
+        let signals = SignalWatcher { signal in
+            if interrupt.interrupt() {
+                Stderr.write("\nautopipe: \(signal): stopping the search and writing the best pipeline so far "
+                    + "(press Ctrl-C again to quit at once)\n")
+            } else {
+                Stderr.write("autopipe: \(signal) again: quitting without writing a result\n")
+                Foundation.exit(130)
+            }
+        }
+        defer { signals.cancel() }
         console.progress(header(dataset, settings, space: space, jobs: jobCount))
         let progress = ProgressReporter(enabled: verbosity >= 2 && Stderr.isTerminal, settings: settings,
                                         startedAt: startedAt)
@@ -38,7 +51,14 @@ extension SearchCommand {
                 progress.clear()
                 console.progress("autopipe: \(text)")
             })
-        let outcome = try await runner.run(dataset: dataset, droppedRows: loaded.droppedRows, observer: observer)
+        let makeEvaluator = try cluster.evaluatorFactory(
+            localJobs: jobCount, searchName: "\(URL(fileURLWithPath: data.path).lastPathComponent) (seed \(settings.seed))",
+            notice: { line in
+                progress.clear()
+                console.progress("autopipe: \(line)")
+            })
+        let outcome = try await runner.run(dataset: dataset, droppedRows: loaded.droppedRows, observer: observer,
+                                           makeEvaluator: makeEvaluator)
         progress.clear()
         let document = try SearchResultWriter.write(outcome, to: output)
         console.report(SearchSummary.text(document, output: output))
@@ -86,7 +106,8 @@ extension SearchCommand {
             ?? "generations until \(DurationText.text(settings.maxTimeSeconds ?? 0))"
         var text = "autopipe: \(dataset.task.rawValue) of '\(dataset.target.name)' on \(dataset.rowCount) rows x "
             + "\(dataset.schema.featureCount) features; \(length), population \(settings.populationSize), "
-            + "\(settings.cvFolds)-fold CV, \(jobs) job\(jobs == 1 ? "" : "s"), config \(space.name)"
+            + "\(settings.cvFolds)-fold CV, \(jobs) job\(jobs == 1 ? "" : "s")"
+            + (cluster.scheduler.map { " + the cluster at \($0)" } ?? "") + ", config \(space.name)"
         if let limit = settings.maxTimeSeconds, settings.generations != nil {
             text += ", at most \(DurationText.text(limit))"
         }

@@ -43,10 +43,10 @@ struct SearchCommand: AsyncParsableCommand {
     @Option(name: .customLong("crossover-rate"), help: "Probability that an offspring comes from crossover. Default: 0.1.")
     var crossoverRate: Double?
 
-    @Option(name: .long, help: "Random seed: the same seed gives the same result, whatever --jobs. Default: 42.")
+    @Option(name: .long, help: "Random seed: the same seed gives the same result, whatever --jobs or --scheduler. Default: 42.")
     var seed: UInt64?
 
-    @Option(name: .shortAndLong, help: "Evaluations run in parallel (default: all cores).")
+    @Option(name: .shortAndLong, help: "Evaluations run in parallel on this machine (default: all cores; with --scheduler: 0, only the workers evaluate).")
     var jobs: Int?
 
     @Option(name: .customLong("max-time"), help: ArgumentHelp("Time limit of the whole command, final refit and output included (e.g. 90s, 10m, 2h).", valueName: "duration"))
@@ -88,8 +88,12 @@ struct SearchCommand: AsyncParsableCommand {
     @Flag(name: .customLong("list-operators"), help: "Print the operator space of --config (by role, with parameter grids) and exit.")
     var listOperators = false
 
+    @OptionGroup var cluster: ClusterClientOptions
+
     func validate() throws {
-        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1; got \(jobs).") }
+        if let jobs, jobs < (cluster.isEnabled ? 0 : 1) {
+            throw ValidationError("--jobs must be at least \(cluster.isEnabled ? "0 with --scheduler" : "1"); got \(jobs).")
+        }
         if !(0...3).contains(verbosity) { throw ValidationError("--verbosity must be 0, 1, 2 or 3; got \(verbosity).") }
         if !listOperators && data.path.isEmpty { throw ValidationError("Missing expected argument '<path>' (the CSV file).") }
     }

@@ -58,3 +58,9 @@ enum CLISupport {
         return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 }
+
+/// A failure a test reports with its own words (a fixture that could not be made, a process that misbehaved).
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -120,11 +120,6 @@ enum ExportFixtures {
     }
 }
 
-struct TestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
-
 /// A CSV file's rows as dictionaries (simple CSV: quotes honoured, no embedded newlines).
 enum SimpleCSV {
     static func read(_ path: String) throws -> (header: [String], rows: [[String]]) {

@@ -78,6 +78,46 @@ struct SearchRunCLITests {
         #expect(refused.stderr.contains("the data differs") && refused.stderr.contains("--seed: checkpoint 3, now 4"))
     }
 
+    @Test("Ctrl-C stops the search after its completed generations and still writes the result")
+    func interrupt() throws {
+        let data = try CLISupport.syntheticCSV(rows: 6000, features: 30)
+        let dir = try TestSupport.temporaryDirectory()
+        let config = dir.appendingPathComponent("mid.json")
+        try Data(#"{"GaussianNB": {}, "DecisionTreeClassifier": {"max_depth": [2, 4, 8]}, "LogisticRegression": {"C": [0.1, 1.0]}, "StandardScaler": {}}"#.utf8)
+            .write(to: config)
+        let path = { (name: String) in dir.appendingPathComponent(name).path }
+        let process = Process()
+        process.executableURL = TestSupport.autopipeExecutable
+        process.arguments = ["search", data, "--generations", "200", "--population-size", "16", "--seed", "5",
+                             "--config", config.path, "--checkpoint", "ck.json", "--verbosity", "1"]
+        process.currentDirectoryURL = dir
+        let stderr = Pipe()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = stderr
+        try process.run()
+        let start = ContinuousClock.now
+        var sent = false
+        while process.isRunning, CLISupport.seconds(since: start) < 120 {
+            if let checkpoint = try? CLISupport.object(path("ck.json")),
+               let generation = (checkpoint["state"] as? [String: Any])?["generation"] as? Int, generation >= 1 {
+                kill(process.processIdentifier, SIGINT)
+                sent = true
+                break
+            }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        let text = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        try #require(sent, "the search never completed a generation")
+        #expect(process.terminationStatus == 0, "\(text)")
+        #expect(text.contains("stopping the search and writing the best pipeline so far"))
+        let document = try CLISupport.object(path("best.json"))
+        let statistics = document["statistics"] as? [String: Any]
+        #expect(statistics?["stop_reason"] as? String == "interrupted")
+        #expect((statistics?["generations"] as? Int ?? 0) >= 1)
+        #expect(document["holdout_score"] is Double)
+    }
+
     @Test("--max-time alone: the search runs until the time is up and the whole command ends within 5% or 2 s")
     func maxTime() throws {
         let data = try CLISupport.syntheticCSV(rows: 20000, features: 40)
