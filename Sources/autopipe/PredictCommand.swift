@@ -31,7 +31,7 @@ struct PredictCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Field delimiter: a character such as ',' ';' '|' or 'tab' (default: sniffed from the header).")
     var delimiter: String?
 
-    @Option(name: .long, help: "0: no messages, 1: warnings and the score when the CSV has the target column. Default: 1.")
+    @Option(name: .long, help: "0: no messages, 1: warnings and the score when the CSV has the target column.")
     var verbosity: Int = 1
 
     func validate() throws {
