@@ -59,9 +59,10 @@ demo: build
 	@echo "== and on penguins (string columns, missing values) =="
 	$(RELEASE_BIN) search datasets/penguins.csv --target species --generations 3 --population-size 16 --seed 1 --output demo-penguins.json
 
+## One release build of everything, tests included (built once: `swift test --skip-build` reuses it).
 test: deps python-deps
-	$(SWIFT) build $(TEST_FLAGS)
-	AUTOPIPE_PYTHON=$(VPYTHON) $(SWIFT) test $(TEST_FLAGS)
+	$(SWIFT) build --build-tests $(TEST_FLAGS)
+	AUTOPIPE_PYTHON=$(VPYTHON) $(SWIFT) test --skip-build $(TEST_FLAGS)
 
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
