@@ -32,34 +32,9 @@ struct BoostingFixtureTests {
         #expect(abs(mean - fixture.sklearnMean) <= fixture.tolerance, "autopipe \(mean), scikit-learn \(fixture.sklearnMean)")
     }
 
-    /// The cases that carry scikit-learn's `feature_importances_` (read from the same JSON file).
-    struct ImportanceCase: Decodable, CustomStringConvertible {
-        let name: String
-        let featureImportances: [Double]?
-        var description: String { name }
-        enum CodingKeys: String, CodingKey { case name, featureImportances = "feature_importances" }
-    }
-
-    static let importanceCases: [ImportanceCase] = {
-        struct Document: Decodable { let cases: [ImportanceCase] }
-        let url = TestSupport.repositoryRoot.appendingPathComponent("Tests/AutopipeOperatorsTests/Fixtures/boosting.json")
-        guard let data = try? Data(contentsOf: url), let document = try? JSONDecoder().decode(Document.self, from: data)
-        else { return [] }
-        return document.cases.filter { $0.featureImportances != nil }
-    }()
-
-    @Test("feature importances match scikit-learn's") func importances() throws {
-        for item in Self.importanceCases {
-            guard let fixture = Self.file.cases.first(where: { $0.name == item.name }),
-                  let expected = item.featureImportances else { continue }
-            let (x, y) = try TreeTestData.data(for: fixture)
-            let rows = fixture.trainRows ?? Array(0..<x.rows)
-            let fitted = try OperatorRegistry.standard.make(fixture.operator, fixture.parameters)
-                .fit(x.selectingRows(rows), y.selecting(rows), context: FitContext(seed: 0))
-            let actual = try #require(fitted.featureImportances)
-            #expect(actual.count == expected.count)
-            let worst = zip(actual, expected).map { abs($0 - $1) }.max() ?? 0
-            #expect(worst <= 1e-9, "\(item.name): importances differ by \(worst)")
-        }
+    @Test("feature importances match scikit-learn's", arguments: file.cases.filter { $0.featureImportances != nil })
+    func importances(_ fixture: FixtureCase) throws {
+        let worst = try FixtureChecks.importanceDifference(fixture).get()
+        #expect(worst <= 1e-9, "\(fixture.name): importances differ by \(worst)")
     }
 }

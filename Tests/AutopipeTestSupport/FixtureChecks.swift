@@ -59,6 +59,26 @@ public enum FixtureChecks {
         return scores
     }
 
+    /// The largest absolute difference between autopipe's feature importances and scikit-learn's for a case that
+    /// carries them (fitted on the case's training rows), or a text saying why they cannot be compared.
+    public static func importanceDifference(_ fixture: FixtureCase) throws -> Result<Double, ImportanceMismatch> {
+        guard let expected = fixture.featureImportances else { return .failure(.init("no importances in the fixture")) }
+        let (x, y) = try data(for: fixture)
+        let rows = fixture.trainRows ?? Array(0..<x.rows)
+        let fitted = try OperatorRegistry.standard.make(fixture.operator, fixture.parameters)
+            .fit(x.selectingRows(rows), y.selecting(rows), context: FitContext(seed: 0))
+        guard let actual = fitted.featureImportances else { return .failure(.init("the fitted model has none")) }
+        guard actual.count == expected.count else {
+            return .failure(.init("\(actual.count) importances, scikit-learn has \(expected.count)"))
+        }
+        return .success(zip(actual, expected).map { abs($0 - $1) }.max() ?? 0)
+    }
+
+    public struct ImportanceMismatch: Error, CustomStringConvertible {
+        public let description: String
+        init(_ description: String) { self.description = description }
+    }
+
     static func data(for fixture: FixtureCase) throws -> (Matrix, Targets) {
         if let name = fixture.dataset {
             let dataset = try TestSupport.dataset(name)

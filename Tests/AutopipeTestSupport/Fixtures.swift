@@ -41,10 +41,13 @@ public struct FixtureCase: Decodable, Sendable, CustomStringConvertible {
     public let expected: [String: JSONValue]
     public let tolerance: Double
     public let compare: String
+    /// scikit-learn's `feature_importances_` after fitting on the training rows, where they do not depend on its
+    /// random_state (tree and boosting fixtures).
+    public let featureImportances: [Double]?
 
     enum CodingKeys: String, CodingKey {
         case name, `operator`, parameters, dataset, x, y, task, trainRows = "train_rows", testRows = "test_rows"
-        case expected, tolerance, compare
+        case expected, tolerance, compare, featureImportances = "feature_importances"
     }
 
     public var description: String { name }
