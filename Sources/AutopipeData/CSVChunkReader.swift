@@ -47,7 +47,8 @@ public final class CSVChunkReader {
         workers = max(1, options.parallelism ?? CSVReader.coreCount)
         settings = CSVPieceSettings(file: file, delimiter: delimiter, columnCount: header.names.count,
                                     markers: MissingMarkers(options.missingMarkers),
-                                    maxSpeculativeOverrun: max(self.chunkBytes, 1 << 20))
+                                    maxSpeculativeOverrun: max(self.chunkBytes, 1 << 20),
+                                    quoteFreeTokenizer: options.quoteFreeTokenizer)
         cursor = header.end
         line = header.firstDataLine
     }

@@ -14,6 +14,8 @@ struct CSVPieceSettings: Sendable {
     /// How far a speculative piece may run past its nominal end looking for a row boundary before it gives up
     /// (the merge then re-parses that stretch from a known boundary).
     let maxSpeculativeOverrun: Int
+    /// Whether quote-free runs of lines skip libcsv (`CSVQuoteFree`); off only in the tests that compare the two.
+    var quoteFreeTokenizer = true
 }
 
 /// A problem found inside a piece, with a line number relative to the piece's first line (the merge adds the
@@ -94,14 +96,13 @@ final class CSVPieceParser {
     deinit { numeric.deallocate() }
 
     @inline(__always)
-    func field(_ pointer: UnsafeMutableRawPointer?, _ length: Int) {
+    func field(_ bytes: UnsafePointer<UInt8>?, _ length: Int) {
         let column = fieldInRow
         if column == 0 {
             rowStartLine = line
             if count &+ columnCount > capacity { grow() }
         }
         fieldInRow = column &+ 1
-        let bytes = UnsafePointer<UInt8>(pointer?.assumingMemoryBound(to: UInt8.self))
         guard column < columnCount else {
             if let bytes { countLineBreaks(bytes, length) }
             return
@@ -289,7 +290,9 @@ extension CSVPieceParser {
             return !state.failed
         }
 
-        // The nominal range.
+        // The nominal range. A block without a quote goes through the quote-free tokenizer up to its last line
+        // end (libcsv first finishes a row it has open); the rest of it is read again with the next block.
+        let classes = settings.quoteFreeTokenizer ? CSVQuoteFree.Classes(delimiter: settings.delimiter) : nil
         var position = start
         while position < nominalEnd {
             let n = settings.file.read(into: block, count: min(blockSize, nominalEnd - position), at: position)
@@ -298,7 +301,24 @@ extension CSVPieceParser {
                 return result
             }
             if n == 0 { break }
-            guard feed(block, n) else { return result }
+            let bytes = UnsafePointer<UInt8>(block.assumingMemoryBound(to: UInt8.self))
+            if let classes, memchr(bytes, Int32(CSVQuoteFree.quote), n) == nil {
+                var offset = 0
+                if parser.pstate != 0, let lineFeed = memchr(bytes, Int32(CSVQuoteFree.lineFeed), n) {
+                    offset = UnsafeRawPointer(lineFeed) - UnsafeRawPointer(bytes) + 1
+                    guard feed(bytes, offset) else { return result }
+                }
+                if parser.pstate == 0, let last = CSVQuoteFree.lastLineFeed(bytes + offset, n - offset) {
+                    state.tokenizeQuoteFree(bytes + offset, last + 1, classes: classes)
+                    guard !state.failed else { return result }
+                    offset += last + 1
+                }
+                if offset > 0 {
+                    position += offset
+                    continue
+                }
+            }
+            guard feed(bytes, n) else { return result }
             position += n
         }
         // On to a row boundary.
@@ -351,7 +371,8 @@ extension CSVPieceParser {
 
 private func csvPieceFieldCallback(_ field: UnsafeMutableRawPointer?, _ length: Int, _ data: UnsafeMutableRawPointer?) {
     guard let data else { return }
-    Unmanaged<CSVPieceParser>.fromOpaque(data)._withUnsafeGuaranteedRef { $0.field(field, length) }
+    let bytes = UnsafePointer<UInt8>(field?.assumingMemoryBound(to: UInt8.self))
+    Unmanaged<CSVPieceParser>.fromOpaque(data)._withUnsafeGuaranteedRef { $0.field(bytes, length) }
 }
 
 private func csvPieceRowCallback(_ terminator: Int32, _ data: UnsafeMutableRawPointer?) {

@@ -15,6 +15,9 @@ public struct CSVOptions: Sendable {
     /// The size of the pieces a large file is split into for parallel parsing; nil picks one from the file size.
     /// (For tests: small pieces exercise the piece boundaries on small files.)
     public var pieceBytes: Int?
+    /// Whether runs of lines without quotes skip libcsv for the equivalent quote-free tokenizer (`CSVQuoteFree`).
+    /// Off only in the tests that check the two agree.
+    var quoteFreeTokenizer = true
 
     /// pandas' default `na_values`, plus `?` and `NULL`-style spellings.
     public static let defaultMissingMarkers: Set<String> = [
@@ -73,7 +76,8 @@ public struct CSVReader: Sendable {
         let pieceBytes = max(1, options.pieceBytes ?? min(max(dataBytes / (workers * 8), 4 << 20), 32 << 20))
         let settings = CSVPieceSettings(file: file, delimiter: delimiter, columnCount: header.names.count,
                                         markers: MissingMarkers(options.missingMarkers),
-                                        maxSpeculativeOverrun: options.pieceBytes ?? max(pieceBytes, 1 << 20))
+                                        maxSpeculativeOverrun: options.pieceBytes ?? max(pieceBytes, 1 << 20),
+                                        quoteFreeTokenizer: options.quoteFreeTokenizer)
         var starts = [header.end]
         if workers > 1 && dataBytes >= 2 * pieceBytes {
             var nominal = header.end + pieceBytes
