@@ -13,6 +13,17 @@ enum CSVQuoteFree {
     static let lineFeed: UInt8 = 0x0A
     static let carriageReturn: UInt8 = 0x0D
 
+    /// The byte in every byte of a word.
+    @inline(__always)
+    static func broadcast(_ byte: UInt8) -> UInt64 { UInt64(byte) &* 0x0101_0101_0101_0101 }
+
+    /// A word whose lowest set bit is the top bit of the first zero byte of `word` (in memory order), or 0 when
+    /// it has none. (Bits above the first zero byte may be set spuriously; only the lowest one is used.)
+    @inline(__always)
+    static func zeroBytes(_ word: UInt64) -> UInt64 {
+        (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
+    }
+
     /// The index of the last LF among the `count` bytes, or nil.
     static func lastLineFeed(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> Int? {
         var k = count - 1
@@ -47,6 +58,9 @@ extension CSVPieceParser {
     /// making the same `field` / `endRow` calls as libcsv would.
     func tokenizeQuoteFree(_ bytes: UnsafePointer<UInt8>, _ count: Int, classes: CSVQuoteFree.Classes) {
         let delimiter = settings.delimiter
+        let delimiters = CSVQuoteFree.broadcast(delimiter)
+        let lineFeeds = CSVQuoteFree.broadcast(CSVQuoteFree.lineFeed)
+        let carriageReturns = CSVQuoteFree.broadcast(CSVQuoteFree.carriageReturn)
         classes.table.withUnsafeBufferPointer { table in
             var i = 0
             var rowBegun = false
@@ -71,16 +85,27 @@ extension CSVPieceParser {
                     i &+= 1
                     continue
                 }
-                // In a field: up to the delimiter or the line end, trailing spaces and tabs dropped.
+                // In a field: up to the delimiter or the line end (eight bytes at a time), trailing spaces and
+                // tabs dropped. The field's first byte is neither.
                 let start = i
-                var end = i &+ 1
                 i &+= 1
-                while i < count {
-                    let kind = table[Int(bytes[i])]
-                    if kind == CSVQuoteFree.Classes.stop { break }
-                    i &+= 1
-                    if kind == CSVQuoteFree.Classes.ordinary { end = i }
+                var found = false
+                while i &+ 8 <= count {
+                    let word = UInt64(littleEndian: UnsafeRawPointer(bytes + i).loadUnaligned(as: UInt64.self))
+                    let stops = CSVQuoteFree.zeroBytes(word ^ delimiters) | CSVQuoteFree.zeroBytes(word ^ lineFeeds)
+                        | CSVQuoteFree.zeroBytes(word ^ carriageReturns)
+                    if stops != 0 {
+                        i &+= stops.trailingZeroBitCount &>> 3
+                        found = true
+                        break
+                    }
+                    i &+= 8
                 }
+                if !found {
+                    while i < count, table[Int(bytes[i])] != CSVQuoteFree.Classes.stop { i &+= 1 }
+                }
+                var end = i
+                while end &- 1 > start, table[Int(bytes[end &- 1])] == CSVQuoteFree.Classes.space { end &-= 1 }
                 field(bytes + start, end &- start)
                 rowBegun = true
                 guard i < count else { return }

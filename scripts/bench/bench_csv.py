@@ -83,6 +83,23 @@ def pandas_worker(path, repeats):
                       "matrix_bytes": shape[0] * shape[1] * 8}))
 
 
+def one_core():
+    """Pins the calling process (and what it starts) to its first allowed CPU."""
+    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+
+
+def run_pair(path, repeat, pinned):
+    """autopipe's and pandas' results on `path`; `pinned` runs both on one core (autopipe with one thread)."""
+    extra = ["--threads", "1"] if pinned else ["--dataset"]
+    hook = one_core if pinned else None
+    ours = json.loads(subprocess.run([BENCH, "csv", path, "--repeat", str(repeat)] + extra, check=True,
+                                     capture_output=True, text=True, preexec_fn=hook).stdout.splitlines()[-1])
+    theirs = json.loads(subprocess.run([sys.executable, __file__, "--pandas-worker", path, "--repeat", str(repeat)],
+                                       check=True, capture_output=True, text=True,
+                                       preexec_fn=hook).stdout.splitlines()[-1])
+    return ours, theirs
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -103,11 +120,8 @@ def main():
     with open(path, "rb") as f:          # warm the page cache so neither side pays for the disk
         while f.read(1 << 24):
             pass
-    ours = json.loads(subprocess.run([BENCH, "csv", path, "--repeat", str(args.repeat), "--dataset"],
-                                     check=True, capture_output=True, text=True).stdout.splitlines()[-1])
-    theirs = json.loads(subprocess.run([sys.executable, __file__, "--pandas-worker", path, "--repeat",
-                                        str(args.repeat)],
-                                       check=True, capture_output=True, text=True).stdout.splitlines()[-1])
+    ours, theirs = run_pair(path, args.repeat, pinned=False)
+    ours_one, theirs_one = run_pair(path, args.repeat, pinned=True)
     size = os.path.getsize(path)
     matrix = ours["matrix_bytes"]
     mb = 1 / 1e6
@@ -121,8 +135,12 @@ def main():
               f"{item['peak_rss_bytes'] * mb:12.1f} {item['baseline_rss_bytes'] * mb:12.1f} {load * mb:8.1f} "
               f"{load / max(matrix, 1):12.2f}")
     load_average = os.getloadavg()[0]
-    print(f"(autopipe parses with {os.cpu_count()} threads, pandas with one; load average {load_average:.1f} "
-          f"on {os.cpu_count()} cores during the run{': other work competes, times are noisy' if load_average > 1.5 else ''})")
+    cores = lambda item: item["cpu_seconds"] / max(item["seconds"], 1e-9)
+    print(f"(cores busy while loading: autopipe {cores(ours):.1f}, pandas {cores(theirs):.1f}; load average "
+          f"{load_average:.1f} on {os.cpu_count()} cores during the run"
+          f"{': other work competes, times are noisy' if load_average > 1.5 else ''})")
+    print(f"on one core (both pinned to one CPU, autopipe with --threads 1): autopipe {ours_one['seconds']:.3f} s, "
+          f"pandas {theirs_one['seconds']:.3f} s, ratio {theirs_one['seconds'] / ours_one['seconds']:.2f}")
     speed = theirs["seconds"] / ours["seconds"]
     memory = (ours["peak_rss_bytes"] - ours["baseline_rss_bytes"]) / max(matrix, 1)
     print(f"speed ratio (pandas time / autopipe time, >= 1 is the goal): {speed:.2f}")
