@@ -128,17 +128,18 @@ final class CSVPieceParser {
             store(missing: column, empty: true)
             return
         }
-        if settings.markers.contains(bytes, length) {
-            store(missing: column, empty: false)
-            return
-        }
         // Spaces and tabs around a field are not part of it (libcsv already drops them outside quotes).
         var first = 0, last = length
         while first < last, bytes[first] == 0x20 || bytes[first] == 0x09 { first += 1 }
         while last > first, bytes[last - 1] == 0x20 || bytes[last - 1] == 0x09 { last -= 1 }
+        // A category met before (the common case) is never a missing marker: markers are not interned.
         if !numeric[column], let code = categories[column].code(of: bytes + first, last - first) {
             cells[count] = Double(code)
             count &+= 1
+            return
+        }
+        if settings.markers.contains(bytes, length) {
+            store(missing: column, empty: false)
             return
         }
         let text: String

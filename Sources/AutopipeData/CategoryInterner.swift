@@ -9,7 +9,9 @@ import Darwin
 struct CategoryInterner {
     /// Categories in code order.
     private(set) var texts: [String] = []
-    private var keys: [[UInt8]] = []
+    /// The categories' bytes, back to back; category `c` is `keyBytes[keyStarts[c]..<keyStarts[c + 1]]`.
+    private var keyBytes: [UInt8] = []
+    private var keyStarts: [Int] = [0]
     /// Open addressing: code + 1, or 0 for an empty slot.
     private var slots: [Int32] = Array(repeating: 0, count: 16)
     private var hashes: [UInt64] = Array(repeating: 0, count: 16)
@@ -19,19 +21,27 @@ struct CategoryInterner {
     /// The code of the category with these bytes, if it has one.
     func code(of bytes: UnsafePointer<UInt8>, _ length: Int) -> Int? {
         let hash = CategoryInterner.hash(bytes, length)
-        let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: hash) & mask
-        while true {
-            let entry = Int(slots[slot])
-            if entry == 0 { return nil }
-            if hashes[slot] == hash {
-                let key = keys[entry - 1]
-                let same = key.count == length && key.withUnsafeBufferPointer { stored in
-                    length == 0 || stored.baseAddress.map { memcmp($0, bytes, length) == 0 } ?? false
+        return slots.withUnsafeBufferPointer { slots in
+            hashes.withUnsafeBufferPointer { hashes in
+                keyStarts.withUnsafeBufferPointer { starts in
+                    keyBytes.withUnsafeBufferPointer { keys in
+                        let mask = slots.count &- 1
+                        var slot = Int(truncatingIfNeeded: hash) & mask
+                        while true {
+                            let entry = Int(slots[slot])
+                            if entry == 0 { return nil }
+                            if hashes[slot] == hash {
+                                let start = starts[entry &- 1], end = starts[entry]
+                                if end &- start == length,
+                                   length == 0 || keys.baseAddress.map({ memcmp($0 + start, bytes, length) == 0 }) == true {
+                                    return entry &- 1
+                                }
+                            }
+                            slot = (slot &+ 1) & mask
+                        }
+                    }
                 }
-                if same { return entry - 1 }
             }
-            slot = (slot + 1) & mask
         }
     }
 
@@ -48,13 +58,19 @@ struct CategoryInterner {
     }
 
     private mutating func insert(_ text: String) -> Int {
-        let key = Array(text.utf8)
         let code = texts.count
         texts.append(text)
-        keys.append(key)
+        keyBytes.append(contentsOf: text.utf8)
+        keyStarts.append(keyBytes.count)
         if 2 * (code + 1) > slots.count { rehash(slots.count * 2) }
-        place(code: code, hash: key.withUnsafeBufferPointer { CategoryInterner.hash($0.baseAddress, key.count) })
+        place(code: code, hash: keyHash(code))
         return code
+    }
+
+    private func keyHash(_ code: Int) -> UInt64 {
+        keyBytes.withUnsafeBufferPointer { keys in
+            CategoryInterner.hash(keys.baseAddress.map { $0 + keyStarts[code] }, keyStarts[code + 1] - keyStarts[code])
+        }
     }
 
     private mutating func place(code: Int, hash: UInt64) {
@@ -68,9 +84,7 @@ struct CategoryInterner {
     private mutating func rehash(_ size: Int) {
         slots = Array(repeating: 0, count: size)
         hashes = Array(repeating: 0, count: size)
-        for (code, key) in keys.enumerated() {
-            place(code: code, hash: key.withUnsafeBufferPointer { CategoryInterner.hash($0.baseAddress, key.count) })
-        }
+        for code in texts.indices { place(code: code, hash: keyHash(code)) }
     }
 
     /// FNV-1a, then a final mix so the low bits (the slot) depend on every byte.

@@ -57,9 +57,16 @@ public struct FeatureSchema: Codable, Sendable, Hashable {
         var out = [Double](repeating: 0, count: rowIndices.count * width)
         table.cells.values.withUnsafeBufferPointer { cells in
             out.withUnsafeMutableBufferPointer { out in
-                guard let source = cells.baseAddress, let target = out.baseAddress else { return }
-                for (outRow, r) in rowIndices.enumerated() {
-                    encoder.encode(source + r * sourceColumns, into: target + outRow * width)
+                rowIndices.withUnsafeBufferPointer { rows in
+                    guard let source = cells.baseAddress, let target = out.baseAddress else { return }
+                    // Blocks of rows small enough to stay in cache while each feature column is written.
+                    var first = 0
+                    while first < rows.count {
+                        let count = min(RowEncoder.block, rows.count - first)
+                        encoder.encode(UnsafeBufferPointer(rebasing: rows[first..<(first + count)]), of: source,
+                                       stride: sourceColumns, into: target + first * width)
+                        first += count
+                    }
                 }
             }
         }
@@ -75,15 +82,27 @@ public struct FeatureSchema: Codable, Sendable, Hashable {
         guard width <= sourceColumns, width > 0 else { return try encode(table, rows: rows) }
         var values = table.cells.values
         _ = consume table
-        var scratch = [Double](repeating: 0, count: sourceColumns)
+        // A block of rows at a time: copied out, then encoded column by column into place. Output row i ends at
+        // (i + 1) * width <= (r + 1) * sourceColumns, so a block never overwrites a source row not yet copied
+        // (rows are increasing and i <= r).
+        let block = RowEncoder.block
+        var scratch = [Double](repeating: 0, count: sourceColumns * block)
+        let consecutive = Array(0..<block)
         values.withUnsafeMutableBufferPointer { cells in
-            scratch.withUnsafeMutableBufferPointer { row in
-                guard let base = cells.baseAddress, let rowBase = row.baseAddress else { return }
-                // Output row i ends at (i + 1) * width <= (r + 1) * sourceColumns, so it never overwrites a source
-                // row not yet read (rows are increasing and i <= r).
-                for (outRow, r) in rows.enumerated() {
-                    rowBase.update(from: base + r * sourceColumns, count: sourceColumns)
-                    encoder.encode(rowBase, into: base + outRow * width)
+            scratch.withUnsafeMutableBufferPointer { scratch in
+                consecutive.withUnsafeBufferPointer { consecutive in
+                    guard let base = cells.baseAddress, let scratchBase = scratch.baseAddress else { return }
+                    var first = 0
+                    while first < rows.count {
+                        let count = min(block, rows.count - first)
+                        for k in 0..<count {
+                            (scratchBase + k * sourceColumns).update(from: base + rows[first + k] * sourceColumns,
+                                                                     count: sourceColumns)
+                        }
+                        encoder.encode(UnsafeBufferPointer(rebasing: consecutive[0..<count]), of: scratchBase,
+                                       stride: sourceColumns, into: base + first * width)
+                        first += count
+                    }
                 }
             }
         }
@@ -115,6 +134,8 @@ struct RowEncoder {
 
     let steps: [Step]
     let width: Int
+    /// Rows encoded together, one feature column at a time.
+    static let block = 256
 
     init(schema: FeatureSchema, table: borrowing Table) throws {
         var steps: [Step] = []
@@ -145,28 +166,47 @@ struct RowEncoder {
         width = offset
     }
 
-    /// Writes all `width` features of the table row at `source` to `target`.
-    func encode(_ source: UnsafePointer<Double>, into target: UnsafeMutablePointer<Double>) {
+    /// Writes all `width` features of the table rows `rows` (row `r` at `source + r * stride`) to consecutive
+    /// rows of `target`, one feature column at a time.
+    func encode(_ rows: UnsafeBufferPointer<Int>, of source: UnsafePointer<Double>, stride: Int,
+                into target: UnsafeMutablePointer<Double>) {
+        let width = self.width
         for step in steps {
             switch step {
             case .number(let from, let to):
-                target[to] = source[from]
+                for (k, r) in rows.enumerated() { target[k &* width &+ to] = source[r &* stride &+ from] }
             case .category(let from, let to, let oneHot, let map, let lookup):
-                let value = source[from]
-                var code = -1
-                if !value.isNaN {
-                    if let map {
-                        code = value >= 0 && value < Double(map.count) ? map[Int(value)] : -1
-                    } else {
-                        code = lookup[NumberFormatting.text(value)] ?? -1
+                map.withUnsafeBufferPointerIfPresent { map in
+                    for (k, r) in rows.enumerated() {
+                        let value = source[r &* stride &+ from]
+                        var code = -1
+                        if !value.isNaN {
+                            if let map {
+                                code = value >= 0 && value < Double(map.count) ? map[Int(value)] : -1
+                            } else {
+                                code = lookup[NumberFormatting.text(value)] ?? -1
+                            }
+                        }
+                        let out = target + (k &* width &+ to)
+                        if let oneHot {
+                            for j in 0..<oneHot { out[j] = 0 }
+                            if code >= 0 && code < oneHot { out[code] = 1 }
+                        } else {
+                            out[0] = Double(code)
+                        }
                     }
                 }
-                if let oneHot {
-                    for k in 0..<oneHot { target[to + k] = k == code ? 1 : 0 }
-                } else {
-                    target[to] = Double(code)
-                }
             }
+        }
+    }
+}
+
+extension Optional where Wrapped == [Int] {
+    /// The array's elements as a buffer, or nil.
+    func withUnsafeBufferPointerIfPresent<R>(_ body: (UnsafeBufferPointer<Int>?) -> R) -> R {
+        switch self {
+        case .some(let array): return array.withUnsafeBufferPointer { body($0) }
+        case .none: return body(nil)
         }
     }
 }

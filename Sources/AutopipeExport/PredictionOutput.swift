@@ -85,6 +85,38 @@ struct CSVLineBuilder {
         }
     }
 
+    /// A cell of `table` as `Table.text` spells it (missing: empty); integers are written without a String.
+    mutating func cell(of table: Table, row: Int, column: Int, first: Bool) {
+        let value = table.cells[row, column]
+        if table.kinds[column] == .numeric, value == value.rounded(), abs(value) < 1e15 {
+            if !first { bytes.append(0x2C) }
+            integer(Int64(value))
+        } else if let text = table.text(row: row, column: column) {
+            field(text, first: first)
+        } else if !first {
+            bytes.append(0x2C)
+        }
+    }
+
+    /// The decimal digits of `value`.
+    mutating func integer(_ value: Int64) {
+        if value < 0 { bytes.append(0x2D) }
+        var magnitude = value.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)   // up to 20 digits, last first
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[count] = UInt8(truncatingIfNeeded: magnitude % 10) + 0x30
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            while count > 0 {
+                count -= 1
+                bytes.append(buffer[count])
+            }
+        }
+    }
+
     /// A field already quoted as needed.
     mutating func raw(_ field: [UInt8], first: Bool) {
         if !first { bytes.append(0x2C) }

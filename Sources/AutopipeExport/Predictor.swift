@@ -131,11 +131,7 @@ public final class Predictor {
             for r in 0..<table.rowCount {
                 var first = true
                 for column in plan.idColumns {
-                    if let text = table.text(row: r, column: column.index) {
-                        line.field(text, first: first)
-                    } else if !first {
-                        line.bytes.append(0x2C)
-                    }
+                    line.cell(of: table, row: r, column: column.index, first: first)
                     first = false
                 }
                 if classification {

@@ -40,6 +40,7 @@ struct PredictCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runReportingErrors {
+            MemoryTuning.reuseLargeBlocks()
             var csv = CSVOptions()
             if let delimiter { csv.delimiter = try CSVOptions.delimiter(from: delimiter) }
             let loaded = try ResultFile.load(result)
