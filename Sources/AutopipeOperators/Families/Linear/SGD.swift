@@ -151,7 +151,9 @@ enum PlainSGD {
         // loop would go through memory on every access).
         return try x.withUnsafeBufferPointer { xb in
             var w = [Double](repeating: 0, count: d)
-            var order = trainRows
+            let order = UnsafeMutableBufferPointer<Int>.allocate(capacity: trainRows.count)
+            defer { order.deallocate() }
+            _ = order.initialize(from: trainRows)
             var wscale = 1.0
             var intercept = 0.0
             var u = 0.0
@@ -172,11 +174,11 @@ enum PlainSGD {
             while epoch < settings.maxIter {
                 try context.check()
                 var sumLoss = 0.0
-                if settings.shuffle { shuffleIndices(&order, &generator) }
-                order.withUnsafeBufferPointer { ob in
-                    let count = ob.count
+                if settings.shuffle { shuffleIndices(order, &generator) }
+                do {
+                    let count = order.count
                     for position in 0..<count {
-                        let row = ob[position]
+                        let row = order[position]
                         let xi = xp + row * d
                         let yi = yp[row]
                         let p = sgdDot(wp, xi, d) * wscale + intercept
