@@ -16,6 +16,8 @@ final class LinearObjective {
         case squaredHinge
     }
 
+    /// X, with a trailing column of ones when an intercept is fitted (so the intercept rides in the products:
+    /// row stride `stride`, the same layout as the parameters).
     let x: [Double]
     let rows: Int
     let columns: Int
@@ -31,14 +33,28 @@ final class LinearObjective {
     /// Class index (multinomial) or +1 / -1 sign (binary losses) per row.
     let labels: [Int]
     let signs: [Double]
+    /// Scratch: decision values, then loss derivatives (rows x functions).
     private var z: [Double]
+    /// Scratch (multinomial): each row's label's decision value minus the row's largest.
+    private var rowLabel: [Double]
 
     var stride: Int { columns + (fitIntercept ? 1 : 0) }
     var parameterCount: Int { functions * stride }
 
     init(x: Matrix, loss: Loss, functions: Int, labels: [Int] = [], signs: [Double] = [], fitIntercept: Bool,
          lossScale: Double, l2: Double, penalizeIntercept: Bool = false) {
-        self.x = x.values
+        if fitIntercept {
+            let n = x.rows, d = x.columns, p = d + 1
+            var augmented = [Double](repeating: 1, count: n * p)
+            augmented.withUnsafeMutableBufferPointer { a in
+                x.values.withUnsafeBufferPointer { v in
+                    for i in 0..<n { for c in 0..<d { a[i * p + c] = v[i * d + c] } }
+                }
+            }
+            self.x = augmented
+        } else {
+            self.x = x.values
+        }
         rows = x.rows
         columns = x.columns
         self.functions = functions
@@ -50,6 +66,7 @@ final class LinearObjective {
         self.l2 = l2
         self.penalizeIntercept = penalizeIntercept
         z = [Double](repeating: 0, count: x.rows * functions)
+        rowLabel = [Double](repeating: 0, count: loss == .multinomial ? x.rows : 0)
     }
 
     /// f(w) and its gradient.
@@ -59,36 +76,28 @@ final class LinearObjective {
         x.withUnsafeBufferPointer { xb in
             z.withUnsafeMutableBufferPointer { zb in
                 guard let xp = xb.baseAddress, let zp = zb.baseAddress else { return }
-                // Z = X W^T + b
-                if fitIntercept {
-                    for i in 0..<n { for j in 0..<k { zp[i * k + j] = w[j * p + d] } }
+                // Z = [X 1] W^T
+                if k == 1 {
+                    LinearBLAS.gemv(xp, rows: n, columns: p, w, zp)
+                } else {
+                    LinearBLAS.gemm(transA: false, transB: true, m: n, n: k, k: p, xp, lda: p, w, ldb: p,
+                                    beta: 0, zp, ldc: k)
                 }
-                LinearBLAS.gemm(transA: false, transB: true, m: n, n: k, k: d, xp, lda: d, w, ldb: p,
-                                beta: fitIntercept ? 1 : 0, zp, ldc: k)
                 // Loss and residuals (written over Z).
                 var total = 0.0
                 switch loss {
                 case .multinomial:
-                    for i in 0..<n {
-                        let base = i * k
-                        var top = -Double.infinity
-                        for j in 0..<k { top = max(top, zp[base + j]) }
-                        var sum = 0.0
-                        for j in 0..<k { sum += exp(zp[base + j] - top) }
-                        let lse = top + log(sum)
-                        let yi = labels[i]
-                        total += lse - zp[base + yi]
-                        for j in 0..<k { zp[base + j] = exp(zp[base + j] - lse) }
-                        zp[base + yi] -= 1
-                    }
+                    total = multinomialResiduals(zp)
                 case .logistic:
-                    for i in 0..<n {
-                        let yz = signs[i] * zp[i]
-                        // log(1 + exp(-yz)), stably.
-                        total += yz >= 0 ? log1p(exp(-yz)) : -yz + log1p(exp(yz))
-                        // d/dz = -y * sigmoid(-yz)
-                        let s = yz >= 0 ? exp(-yz) / (1 + exp(-yz)) : 1 / (1 + exp(yz))
-                        zp[i] = -signs[i] * s
+                    signs.withUnsafeBufferPointer { sp in
+                        for i in 0..<n {
+                            let yz = sp[i] * zp[i]
+                            // log(1 + exp(-yz)) and d/dz = -y * sigmoid(-yz), stably, with one exp.
+                            let e = exp(-abs(yz))
+                            total += yz >= 0 ? log1p(e) : -yz + log1p(e)
+                            let s = yz >= 0 ? e / (1 + e) : 1 / (1 + e)
+                            zp[i] = -sp[i] * s
+                        }
                     }
                 case .squaredHinge:
                     for i in 0..<n {
@@ -102,15 +111,12 @@ final class LinearObjective {
                     }
                 }
                 f = lossScale * total
-                // Gradient: scale * R^T X (+ l2 W), intercept: scale * column sums of R.
-                LinearBLAS.gemm(transA: true, transB: false, m: k, n: d, k: n, alpha: lossScale, zp, lda: k, xp,
-                                ldb: d, beta: 0, g, ldc: p)
-                if fitIntercept {
-                    for j in 0..<k {
-                        var s = 0.0
-                        for i in 0..<n { s += zp[i * k + j] }
-                        g[j * p + d] = lossScale * s
-                    }
+                // Gradient: scale * R^T [X 1] (+ l2 W); the last column gives the intercepts' column sums of R.
+                if k == 1 {
+                    LinearBLAS.gemvT(xp, rows: n, columns: p, zp, g, alpha: lossScale)
+                } else {
+                    LinearBLAS.gemm(transA: true, transB: false, m: k, n: p, k: n, alpha: lossScale, zp, lda: k, xp,
+                                    ldb: p, beta: 0, g, ldc: p)
                 }
             }
         }
@@ -133,6 +139,36 @@ final class LinearObjective {
         return f
     }
 
+    /// Softmax cross-entropy: returns the summed loss and overwrites Z (rows x functions) with softmax - onehot.
+    /// One exp per entry: the shifted values z - max are exponentiated in one flat pass.
+    private func multinomialResiduals(_ zp: UnsafeMutablePointer<Double>) -> Double {
+        let n = rows, k = functions
+        var total = 0.0
+        labels.withUnsafeBufferPointer { lb in
+            rowLabel.withUnsafeMutableBufferPointer { yb in
+                    for i in 0..<n {
+                        let row = zp + i * k
+                        var top = -Double.infinity
+                        for j in 0..<k { top = max(top, row[j]) }
+                        for j in 0..<k { row[j] -= top }
+                        yb[i] = row[lb[i]]
+                    }
+                    exponentiate(zp, count: n * k)
+                    for i in 0..<n {
+                        let row = zp + i * k
+                        var sum = 0.0
+                        for j in 0..<k { sum += row[j] }
+                        // loss = logsumexp(z) - z_y = log(sum) - (z_y - top)
+                        total += log(sum) - yb[i]
+                        let inverse = 1 / sum
+                        for j in 0..<k { row[j] *= inverse }
+                        row[lb[i]] -= 1
+                    }
+            }
+        }
+        return total
+    }
+
     /// Splits parameters into row-major coefficients (functions x columns) and intercepts.
     func split(_ w: [Double], interceptScale: Double = 1) -> (coef: [Double], intercept: [Double]) {
         let d = columns, p = stride
@@ -144,4 +180,50 @@ final class LinearObjective {
         }
         return (coef, intercept)
     }
+}
+
+/// In-place exp over `count` entries, eight at a time with `exp8` (the tail with libm's exp).
+@inline(__always)
+func exponentiate(_ v: UnsafeMutablePointer<Double>, count: Int) {
+    let raw = UnsafeMutableRawPointer(v)
+    var i = 0
+    while i &+ 8 <= count {
+        let x = raw.loadUnaligned(fromByteOffset: i &* 8, as: SIMD8<Double>.self)
+        raw.storeBytes(of: exp8(x), toByteOffset: i &* 8, as: SIMD8<Double>.self)
+        i &+= 8
+    }
+    while i < count { v[i] = exp(v[i]); i &+= 1 }
+}
+
+/// exp of eight values at once, within about 1 ulp of libm's for x >= -708 (the softmax's shifted decision values
+/// are <= 0); 0 below -708 (where exp is subnormal or 0). NaN and +inf are not expected (the inputs are finite
+/// differences to a row maximum). Cody-Waite reduction x = k ln2 + r, |r| <= ln2 / 2, and the degree-13 Taylor
+/// polynomial of exp(r) (truncation error below 1e-17 relative), scaled by 2^k through the exponent bits.
+@inline(__always)
+func exp8(_ x: SIMD8<Double>) -> SIMD8<Double> {
+    let low = SIMD8<Double>(repeating: -708)
+    let clamped = x.replacing(with: low, where: x .< low)
+    // Adding 1.5 * 2^52 rounds to an integer k held in the low mantissa bits of t.
+    let magic = SIMD8<Double>(repeating: 6_755_399_441_055_744)
+    let t = clamped * 1.4426950408889634 + magic
+    let k = t - magic
+    let r = (clamped - k * 6.93147180369123816490e-01) - k * 1.90821492927058770002e-10
+    var p = SIMD8<Double>(repeating: 1.0 / 6_227_020_800)
+    p = p * r + 1.0 / 479_001_600
+    p = p * r + 1.0 / 39_916_800
+    p = p * r + 1.0 / 3_628_800
+    p = p * r + 1.0 / 362_880
+    p = p * r + 1.0 / 40_320
+    p = p * r + 1.0 / 5_040
+    p = p * r + 1.0 / 720
+    p = p * r + 1.0 / 120
+    p = p * r + 1.0 / 24
+    p = p * r + 1.0 / 6
+    p = p * r + 0.5
+    p = p * r + 1
+    p = p * r + 1
+    // 2^k: k + 1023 in the exponent field (k >= -1021 after the clamp).
+    let bits = unsafeBitCast(t, to: SIMD8<UInt64>.self)
+    let scale = unsafeBitCast((bits &+ 1023) &<< 52, to: SIMD8<Double>.self)
+    return (p * scale).replacing(with: 0, where: x .< low)
 }

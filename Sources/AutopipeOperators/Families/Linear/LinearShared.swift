@@ -265,12 +265,15 @@ func checkFinite(_ values: [Double], operator name: String) throws {
 /// Fisher-Yates shuffle of an index array, the same sequence as `SeededGenerator.shuffle` but specialised for
 /// `[Int]` (the generic one goes through witness tables from another module: slow in per-epoch loops).
 func shuffleIndices(_ array: inout [Int], _ generator: inout SeededGenerator) {
-    array.withUnsafeMutableBufferPointer { a in
-        var i = a.count - 1
-        while i > 0 {
-            let j = generator.nextInt(below: i + 1)
-            if i != j { a.swapAt(i, j) }
-            i -= 1
-        }
+    array.withUnsafeMutableBufferPointer { shuffleIndices($0, &generator) }
+}
+
+/// The same shuffle on a buffer.
+func shuffleIndices(_ a: UnsafeMutableBufferPointer<Int>, _ generator: inout SeededGenerator) {
+    var i = a.count - 1
+    while i > 0 {
+        let j = generator.nextInt(below: i + 1)
+        if i != j { a.swapAt(i, j) }
+        i -= 1
     }
 }

@@ -151,7 +151,9 @@ enum PlainSGD {
         // loop would go through memory on every access).
         return try x.withUnsafeBufferPointer { xb in
             var w = [Double](repeating: 0, count: d)
-            var order = trainRows
+            let order = UnsafeMutableBufferPointer<Int>.allocate(capacity: trainRows.count)
+            defer { order.deallocate() }
+            _ = order.initialize(from: trainRows)
             var wscale = 1.0
             var intercept = 0.0
             var u = 0.0
@@ -160,7 +162,6 @@ enum PlainSGD {
             var bestLoss = Double.infinity, bestScore = -Double.infinity
             var noImprovement = 0
             var epoch = 0
-            var prefetchSink = 0.0
             guard let xp = xb.baseAddress else { return (w, intercept, epoch) }
             let wp = UnsafeMutablePointer<Double>.allocate(capacity: max(d, 1))
             let qp = UnsafeMutablePointer<Double>.allocate(capacity: max(d, 1))
@@ -173,30 +174,14 @@ enum PlainSGD {
             while epoch < settings.maxIter {
                 try context.check()
                 var sumLoss = 0.0
-                if settings.shuffle { shuffleIndices(&order, &generator) }
-                order.withUnsafeBufferPointer { ob in
-                    let count = ob.count
+                if settings.shuffle { shuffleIndices(order, &generator) }
+                do {
+                    let count = order.count
                     for position in 0..<count {
-                        let row = ob[position]
+                        let row = order[position]
                         let xi = xp + row * d
                         let yi = yp[row]
-                        // Touch the next row early (rows are visited in shuffled order, so each one is a cache miss
-                        // the CPU can overlap with this sample's work); the loads feed a sink that is never used.
-                        if position + 1 < count {
-                            let next = xp + ob[position + 1] * d
-                            var line = 0
-                            while line < d { prefetchSink += next[line]; line += 8 }
-                        }
-                        // Four partial sums: the dot product is the per-sample bottleneck.
-                        var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
-                        var c = 0
-                        while c + 4 <= d {
-                            s0 += wp[c] * xi[c]; s1 += wp[c + 1] * xi[c + 1]
-                            s2 += wp[c + 2] * xi[c + 2]; s3 += wp[c + 3] * xi[c + 3]
-                            c += 4
-                        }
-                        while c < d { s0 += wp[c] * xi[c]; c += 1 }
-                        let p = ((s0 + s1) + (s2 + s3)) * wscale + intercept
+                        let p = sgdDot(wp, xi, d) * wscale + intercept
                         switch schedule {
                         case .optimal: eta = 1.0 / (alpha * (optimalInit + t - 1))
                         case .invscaling: eta = eta0 / pow(t, powerT)
@@ -214,8 +199,7 @@ enum PlainSGD {
                             }
                         }
                         if update != 0 {
-                            let step = update / wscale
-                            for c in 0..<d { wp[c] += xi[c] * step }
+                            sgdAxpy(update / wscale, xi, wp, d)
                             if fitIntercept { intercept += update }
                         }
                         if penaltyL1 {
@@ -261,7 +245,6 @@ enum PlainSGD {
                 }
             }
             for c in 0..<d { w[c] = wp[c] * wscale }
-            if prefetchSink.isNaN { w.append(0); w.removeLast() }   // keeps the early loads alive
             return (w, intercept, epoch)
         }
     }
@@ -301,4 +284,52 @@ enum PlainSGD {
         let train = (0..<n).filter { !mask[$0] }
         return (train, validation.sorted())
     }
+}
+
+/// w . x over `n` entries: eight independent two-lane partial sums, so the per-sample dot product (the SGD step's
+/// critical path) is not one long chain of dependent additions.
+@inline(__always)
+func sgdDot(_ w: UnsafePointer<Double>, _ x: UnsafePointer<Double>, _ n: Int) -> Double {
+    let rw = UnsafeRawPointer(w), rx = UnsafeRawPointer(x)
+    var a0 = SIMD8<Double>(), a1 = SIMD8<Double>()
+    var c = 0
+    while c &+ 16 <= n {
+        a0 += rw.loadUnaligned(fromByteOffset: c &* 8, as: SIMD8<Double>.self)
+            * rx.loadUnaligned(fromByteOffset: c &* 8, as: SIMD8<Double>.self)
+        a1 += rw.loadUnaligned(fromByteOffset: (c &+ 8) &* 8, as: SIMD8<Double>.self)
+            * rx.loadUnaligned(fromByteOffset: (c &+ 8) &* 8, as: SIMD8<Double>.self)
+        c &+= 16
+    }
+    if c &+ 8 <= n {
+        a0 += rw.loadUnaligned(fromByteOffset: c &* 8, as: SIMD8<Double>.self)
+            * rx.loadUnaligned(fromByteOffset: c &* 8, as: SIMD8<Double>.self)
+        c &+= 8
+    }
+    var tail = SIMD2<Double>()
+    while c &+ 2 <= n {
+        tail += rw.loadUnaligned(fromByteOffset: c &* 8, as: SIMD2<Double>.self)
+            * rx.loadUnaligned(fromByteOffset: c &* 8, as: SIMD2<Double>.self)
+        c &+= 2
+    }
+    let v = a0 + a1
+    let h = v.lowHalf + v.highHalf
+    let q = h.lowHalf + h.highHalf + tail
+    var s = q[0] + q[1]
+    if c < n { s += w[c] * x[c] }
+    return s
+}
+
+/// w += a * x over `n` entries.
+@inline(__always)
+func sgdAxpy(_ a: Double, _ x: UnsafePointer<Double>, _ w: UnsafeMutablePointer<Double>, _ n: Int) {
+    let rx = UnsafeRawPointer(x), rw = UnsafeMutableRawPointer(w)
+    let av = SIMD8<Double>(repeating: a)
+    var c = 0
+    while c &+ 8 <= n {
+        let updated = rw.loadUnaligned(fromByteOffset: c &* 8, as: SIMD8<Double>.self)
+            + av * rx.loadUnaligned(fromByteOffset: c &* 8, as: SIMD8<Double>.self)
+        rw.storeBytes(of: updated, toByteOffset: c &* 8, as: SIMD8<Double>.self)
+        c &+= 8
+    }
+    while c < n { w[c] += a * x[c]; c &+= 1 }
 }
