@@ -4,10 +4,10 @@
 /// weight initialisation) comes from a `SeededGenerator` derived from the user's `--seed`, so a run is
 /// reproducible whatever the thread count. The state is `Codable` so checkpoints can save it.
 public struct SeededGenerator: RandomNumberGenerator, Sendable, Hashable, Codable {
-    private var s0: UInt64
-    private var s1: UInt64
-    private var s2: UInt64
-    private var s3: UInt64
+    @usableFromInline var s0: UInt64
+    @usableFromInline var s1: UInt64
+    @usableFromInline var s2: UInt64
+    @usableFromInline var s3: UInt64
 
     public init(seed: UInt64) {
         var sm = seed
@@ -26,6 +26,8 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Hashable, Codabl
         return z ^ (z >> 31)
     }
 
+    /// Inlinable (like the draws below), so the operators' hot loops in other modules pay no call per number.
+    @inlinable
     public mutating func next() -> UInt64 {
         let result = rotl(s1 &* 5, 7) &* 9
         let t = s1 << 17
@@ -38,15 +40,15 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Hashable, Codabl
         return result
     }
 
-    @inline(__always) private func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
+    @inlinable @inline(__always) func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
 
     /// A uniform double in [0, 1) with 53 random bits.
-    @inline(__always) public mutating func nextDouble() -> Double {
+    @inlinable @inline(__always) public mutating func nextDouble() -> Double {
         Double(next() >> 11) * 0x1.0p-53
     }
 
     /// A uniform integer in `0..<upperBound` (Lemire's unbiased method). `upperBound` must be positive.
-    @inline(__always) public mutating func nextInt(below upperBound: Int) -> Int {
+    @inlinable @inline(__always) public mutating func nextInt(below upperBound: Int) -> Int {
         precondition(upperBound > 0, "nextInt(below:) needs a positive bound")
         let bound = UInt64(upperBound)
         var m = next().multipliedFullWidth(by: bound)
