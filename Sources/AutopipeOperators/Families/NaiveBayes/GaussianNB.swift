@@ -29,31 +29,63 @@ public struct GaussianNB: Classifier {
         let theta: [[Double]]
         let variance: [[Double]]
 
+        /// predict_proba: the joint log-likelihoods normalised with one `exp` per entry.
         public func scores(_ x: Matrix) throws -> Matrix {
-            var out = Matrix(rows: x.rows, columns: classCount)
-            let d = x.columns
-            let constant = (0..<classCount).map { k -> Double in
-                guard logPrior[k].isFinite else { return 0 }
-                return -0.5 * variance[k].reduce(0) { $0 + log(2 * Double.pi * $1) }
-            }
-            var joint = [Double](repeating: 0, count: classCount)
-            x.values.withUnsafeBufferPointer { v in
+            var out = jointLogLikelihood(x)
+            let k = classCount
+            out.values.withUnsafeMutableBufferPointer { v in
+                guard let base = v.baseAddress else { return }
                 for r in 0..<x.rows {
-                    let base = r * d
-                    for k in 0..<classCount {
-                        guard logPrior[k].isFinite else { joint[k] = -.infinity; continue }
-                        var s = 0.0
-                        let mu = theta[k], s2 = variance[k]
-                        for c in 0..<d {
-                            let diff = v[base + c] - mu[c]
-                            s += diff * diff / s2[c]
-                        }
-                        joint[k] = logPrior[k] + constant[k] - 0.5 * s
-                    }
-                    let top = joint.max() ?? 0
+                    let row = base + r * k
+                    var top = -Double.infinity
+                    for c in 0..<k where row[c] > top { top = row[c] }
                     var total = 0.0
-                    for k in 0..<classCount { total += exp(joint[k] - top) }
-                    for k in 0..<classCount { out[r, k] = exp(joint[k] - top) / total }
+                    for c in 0..<k {
+                        row[c] = exp(row[c] - top)
+                        total += row[c]
+                    }
+                    for c in 0..<k { row[c] /= total }
+                }
+            }
+            return out
+        }
+
+        /// As scikit-learn's `predict`: the class of the largest joint log-likelihood (first on ties), no `exp`.
+        public func predict(_ x: Matrix) throws -> [Int] {
+            jointLogLikelihood(x).argmaxPerRow()
+        }
+
+        /// log P(class) + log P(row | class) for every row and class (-inf for classes absent from training).
+        func jointLogLikelihood(_ x: Matrix) -> Matrix {
+            var out = Matrix(rows: x.rows, columns: classCount)
+            let d = x.columns, k = classCount
+            let constant = (0..<k).map { c -> Double in
+                guard logPrior[c].isFinite else { return 0 }
+                return -0.5 * variance[c].reduce(0) { $0 + log(2 * Double.pi * $1) }
+            }
+            let means = theta.flatMap { $0 }, variances = variance.flatMap { $0 }
+            x.values.withUnsafeBufferPointer { v in
+                means.withUnsafeBufferPointer { mu in
+                    variances.withUnsafeBufferPointer { s2 in
+                        out.values.withUnsafeMutableBufferPointer { o in
+                            for r in 0..<x.rows {
+                                let base = r * d
+                                for c in 0..<k {
+                                    guard logPrior[c].isFinite else {
+                                        o[r * k + c] = -.infinity
+                                        continue
+                                    }
+                                    var s = 0.0
+                                    let offset = c * d
+                                    for j in 0..<d {
+                                        let diff = v[base + j] - mu[offset + j]
+                                        s += diff * diff / s2[offset + j]
+                                    }
+                                    o[r * k + c] = logPrior[c] + constant[c] - 0.5 * s
+                                }
+                            }
+                        }
+                    }
                 }
             }
             return out
