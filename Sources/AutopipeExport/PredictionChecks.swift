@@ -160,10 +160,21 @@ final class PredictionScorer {
     var count: Int { task == .classification ? labels.count : truth.count }
 
     func add(_ table: Table, predicted: [Int], values: [Double], scores: Matrix?, areProbabilities: Bool) {
+        // A text target: each of the chunk's categories is looked up once, not once per row.
+        let levelClasses = task == .classification && table.kinds[column] == .categorical
+            ? table.levels[column].map { classIndex[$0] } : nil
         for r in 0..<table.rowCount {
             if task == .classification {
-                guard let text = table.text(row: r, column: column) else { continue }
-                guard let label = classIndex[text] else {
+                let found: Int?
+                if let levelClasses {
+                    let code = table.cells[r, column]
+                    if code.isNaN { continue }
+                    found = code >= 0 && code < Double(levelClasses.count) ? levelClasses[Int(code)] : nil
+                } else {
+                    guard let text = table.text(row: r, column: column) else { continue }
+                    found = classIndex[text]
+                }
+                guard let label = found else {
                     unknownLabels += 1
                     continue
                 }
