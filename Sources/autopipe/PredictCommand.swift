@@ -1,6 +1,7 @@
 import ArgumentParser
 import AutopipeData
 import AutopipeExport
+import AutopipeOperators
 import Foundation
 
 struct PredictCommand: AsyncParsableCommand {
@@ -41,6 +42,7 @@ struct PredictCommand: AsyncParsableCommand {
     func run() async throws {
         try await runReportingErrors {
             MemoryTuning.reuseLargeBlocks()
+            BLAS.prepare()
             var csv = CSVOptions()
             if let delimiter { csv.delimiter = try CSVOptions.delimiter(from: delimiter) }
             let loaded = try ResultFile.load(result)

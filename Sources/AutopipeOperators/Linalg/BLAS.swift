@@ -1,5 +1,8 @@
 import AutopipeData
 import COpenBLAS
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Thin wrappers over OpenBLAS (CBLAS and LAPACK). OpenBLAS runs single-threaded: autopipe parallelises across
 /// evaluations, and one thread keeps results identical whatever the machine.
@@ -9,8 +12,23 @@ public enum BLAS {
         // pick the fast ones the CPU supports (see BLAS+CoreType.swift).
         selectKernelsForCPU()
         openblas_set_num_threads(1)
+        stopServerThreads()
         return true
     }()
+
+    /// Configures OpenBLAS now rather than at the first BLAS call (commands call it first thing: see
+    /// `stopServerThreads`).
+    public static func prepare() { ensureConfigured() }
+
+    /// The threaded OpenBLAS starts a pool of server threads when it is loaded; with one thread in use they never
+    /// get work, but each spins (sched_yield) for about 0.1 s before sleeping, which on 2 cores takes a core
+    /// from a short command such as `predict` (7% of its CPU time). OpenBLAS's own shutdown entry point (the one
+    /// its fork handler uses) ends them. Looked up at run time: serial builds of OpenBLAS have no pool.
+    private static func stopServerThreads() {
+        typealias Shutdown = @convention(c) () -> Int32
+        guard let symbol = dlsym(nil, "blas_thread_shutdown_") else { return }
+        _ = unsafeBitCast(symbol, to: Shutdown.self)()
+    }
 
     /// The OpenBLAS kernel set in use (for benchmark reports).
     public static var kernelName: String {
