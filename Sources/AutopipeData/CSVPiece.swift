@@ -312,10 +312,14 @@ extension CSVPieceParser {
                 if parser.pstate == 0, let last = CSVQuoteFree.lastLineFeed(bytes + offset, n - offset) {
                     state.tokenizeQuoteFree(bytes + offset, last + 1, classes: classes)
                     guard !state.failed else { return result }
-                    offset += last + 1
+                    position += offset + last + 1
+                    continue
                 }
                 if offset > 0 {
-                    position += offset
+                    // libcsv is inside a quoted field (or a row without a line end here): it takes the rest of the
+                    // block too, so a field longer than a block is not read again line by line.
+                    guard feed(bytes + offset, n - offset) else { return result }
+                    position += n
                     continue
                 }
             }

@@ -77,6 +77,19 @@ struct CSVQuoteFreeTests {
         }
     }
 
+    /// A quoted field longer than a block, with a line break every two bytes and no quote for over a block: libcsv
+    /// keeps the whole stretch (it used to be handed one line at a time, re-reading a block per line).
+    @Test func quotedFieldLongerThanABlockWithManyLineBreaks() throws {
+        let blob = String(repeating: "x\n", count: 1_500_000)
+        let text = "id,notes,y\n1,\"" + blob + "\",2\n3,plain,4\n"
+        let path = try CSV.write(text)
+        let pieces = [CSVOptions(parallelism: 2, pieceBytes: 400_000)]
+        #expect(compare(path, pieces: pieces, text: "(a quoted field of \(blob.utf8.count) bytes)"))
+        let table = try CSVReader(options: CSVOptions(parallelism: 1)).read(path: path)
+        #expect(table.rowCount == 2)
+        #expect(table.text(row: 0, column: 1)?.utf8.count == blob.utf8.count)
+    }
+
     /// A file larger than the parser's 1 MiB blocks where quoted fields (some spanning lines, some with doubled
     /// quotes) sit in some blocks and not in others, and rows cross block boundaries: the hand-overs between
     /// libcsv and the quote-free tokenizer must not lose or split anything.
