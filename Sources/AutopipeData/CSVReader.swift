@@ -53,8 +53,9 @@ public struct CSVOptions: Sendable {
 /// libcsv does the parsing (quotes, doubled quotes, delimiters and line breaks inside quoted fields, CR, LF and
 /// CRLF line ends). A large file is cut into pieces at line breaks and the pieces are parsed on several threads,
 /// each by its own libcsv parser; a piece that turns out to have started inside a quoted field is re-parsed from
-/// the true row boundary, so the result is always that of one sequential parse. Numbers are parsed straight from
-/// libcsv's field buffer (no String per field) by `NumberParsing`.
+/// the true row boundary, so the result is always that of one sequential parse. Runs of lines without a quote
+/// character skip libcsv for `CSVQuoteFree`, which makes the same calls. Numbers are parsed straight from the
+/// field's bytes (no String per field) by `NumberParsing`.
 public struct CSVReader: Sendable {
     public var options: CSVOptions
 

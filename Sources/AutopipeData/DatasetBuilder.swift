@@ -98,7 +98,7 @@ extension Dataset {
             var distinct = Set<Double>()
             var integral = true
             for value in raw {
-                guard value == value.rounded(), abs(value) < 1e15 else {
+                guard NumberFormatting.integer(value) != nil else {
                     integral = false
                     break
                 }

@@ -54,7 +54,13 @@ public enum NumberFormatting {
     /// A compact text for a number: integers without a decimal point, others in Swift's shortest form.
     public static func text(_ v: Double) -> String {
         if v.isNaN { return "nan" }
-        if v == v.rounded(), abs(v) < 1e15 { return String(Int64(v)) }
+        if let integer = integer(v) { return String(integer) }
         return "\(v)"
+    }
+
+    /// The value as an integer when it is one that `text` writes without a decimal point (|v| < 1e15), else nil.
+    @inlinable
+    public static func integer(_ v: Double) -> Int64? {
+        v == v.rounded() && abs(v) < 1e15 ? Int64(v) : nil
     }
 }

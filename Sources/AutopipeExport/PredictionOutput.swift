@@ -87,10 +87,9 @@ struct CSVLineBuilder {
 
     /// A cell of `table` as `Table.text` spells it (missing: empty); integers are written without a String.
     mutating func cell(of table: Table, row: Int, column: Int, first: Bool) {
-        let value = table.cells[row, column]
-        if table.kinds[column] == .numeric, value == value.rounded(), abs(value) < 1e15 {
+        if table.kinds[column] == .numeric, let value = NumberFormatting.integer(table.cells[row, column]) {
             if !first { bytes.append(0x2C) }
-            integer(Int64(value))
+            integer(value)
         } else if let text = table.text(row: row, column: column) {
             field(text, first: first)
         } else if !first {
