@@ -43,6 +43,7 @@ public struct Matrix: Sendable, Hashable, Codable {
         self.init(rows: rows, columns: columns, values: values)
     }
 
+    @inlinable
     public subscript(row: Int, column: Int) -> Double {
         get { values[row * columns + column] }
         set { values[row * columns + column] = newValue }
@@ -50,6 +51,7 @@ public struct Matrix: Sendable, Hashable, Codable {
 
     public var isEmpty: Bool { rows == 0 || columns == 0 }
 
+    @inlinable
     public func row(_ r: Int) -> ArraySlice<Double> {
         values[(r * columns)..<((r + 1) * columns)]
     }
@@ -121,11 +123,51 @@ public struct Matrix: Sendable, Hashable, Codable {
         Matrix(rows: columns, columns: rows, values: columnMajorValues())
     }
 
-    /// True when every value is finite (no NaN, no infinity).
+    /// True when every value is finite (no NaN, no infinity). Eight lanes at a time: `v * 0` is 0 for a finite
+    /// value and NaN for NaN or an infinity, and a NaN stays in the running sum; checked every 1,024 values so a
+    /// bad value near the start is found early.
     public var allFinite: Bool {
         values.withUnsafeBufferPointer { v in
-            for x in v where !x.isFinite { return false }
+            guard let base = v.baseAddress else { return true }
+            let raw = UnsafeRawPointer(base)
+            let n = v.count
+            var i = 0
+            while i + 8 <= n {
+                let stop = min(n - 7, i + 1024)
+                var sum = SIMD8<Double>(repeating: 0)
+                while i < stop {
+                    sum += raw.loadUnaligned(fromByteOffset: i * 8, as: SIMD8<Double>.self) * 0
+                    i += 8
+                }
+                if !sum.sum().isFinite { return false }
+            }
+            while i < n {
+                if !v[i].isFinite { return false }
+                i += 1
+            }
             return true
+        }
+    }
+
+    /// True when some value is +infinity or -infinity (NaN is not). Eight lanes at a time, on the bit patterns.
+    public var hasInfinity: Bool {
+        values.withUnsafeBufferPointer { v in
+            guard let base = v.baseAddress else { return false }
+            let raw = UnsafeRawPointer(base)
+            let n = v.count
+            let magnitude = SIMD8<UInt64>(repeating: 0x7FFF_FFFF_FFFF_FFFF)
+            let infinity = SIMD8<UInt64>(repeating: Double.infinity.bitPattern)
+            var i = 0
+            while i + 8 <= n {
+                let bits = raw.loadUnaligned(fromByteOffset: i * 8, as: SIMD8<UInt64>.self)
+                if any(bits & magnitude .== infinity) { return true }
+                i += 8
+            }
+            while i < n {
+                if v[i].isInfinite { return true }
+                i += 1
+            }
+            return false
         }
     }
 

@@ -17,7 +17,7 @@ public struct AnyOperator: Sendable {
     /// NaN is allowed only where the operator handles it; infinity never is.
     static func checkValues(_ x: Matrix, acceptsMissing: Bool, operator name: String) throws {
         if x.allFinite { return }
-        if !acceptsMissing || x.values.contains(where: { $0.isInfinite }) {
+        if !acceptsMissing || x.hasInfinity {
             throw OperatorError.nonFiniteInput(operator: name)
         }
     }

@@ -53,9 +53,9 @@ public struct SimpleImputer: Transformer {
             let rows = x.rows, columns = x.columns
             let kept = keptColumns.count
             let width = kept + indicatorColumns.count
-            var out = [Double](repeating: 0, count: rows * width)
-            x.values.withUnsafeBufferPointer { v in
-                out.withUnsafeMutableBufferPointer { o in
+            // Every output cell is written below, so the storage starts uninitialised (no zero-fill pass).
+            let out = [Double](unsafeUninitializedCapacity: rows * width) { o, initialized in
+                x.values.withUnsafeBufferPointer { v in
                     keptColumns.withUnsafeBufferPointer { keep in
                         statistics.withUnsafeBufferPointer { stat in
                             indicatorColumns.withUnsafeBufferPointer { ind in
@@ -66,14 +66,15 @@ public struct SimpleImputer: Transformer {
                                         let value = v[source + c]
                                         o[target + j] = value.isNaN ? stat[c] : value
                                     }
-                                    for j in 0..<ind.count where v[source + ind[j]].isNaN {
-                                        o[target + kept + j] = 1
+                                    for j in 0..<ind.count {
+                                        o[target + kept + j] = v[source + ind[j]].isNaN ? 1 : 0
                                     }
                                 }
                             }
                         }
                     }
                 }
+                initialized = rows * width
             }
             return Matrix(rows: rows, columns: width, values: out)
         }

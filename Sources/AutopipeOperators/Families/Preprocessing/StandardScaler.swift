@@ -29,9 +29,13 @@ public struct StandardScaler: Transformer {
             var out = x
             let columns = x.columns
             out.values.withUnsafeMutableBufferPointer { v in
-                for r in 0..<x.rows {
-                    let base = r * columns
-                    for c in 0..<columns { v[base + c] = (v[base + c] - mean[c]) / scale[c] }
+                mean.withUnsafeBufferPointer { m in
+                    scale.withUnsafeBufferPointer { s in
+                        for r in 0..<x.rows {
+                            let base = r * columns
+                            for c in 0..<columns { v[base + c] = (v[base + c] - m[c]) / s[c] }
+                        }
+                    }
                 }
             }
             return out

@@ -1,0 +1,29 @@
+import AutopipeData
+import Testing
+
+/// `allFinite`, `hasInfinity` and `hasNaN` scan eight values at a time with a scalar tail: a special value must be
+/// found at every position (inside a lane block, in the tail, past the 1,024-value check interval), whatever the size.
+@Suite("Matrix value scans")
+struct MatrixScanTests {
+    @Test func everyPositionAndSize() {
+        for n in [1, 7, 8, 9, 15, 16, 17, 1023, 1024, 1025, 1031, 3000] {
+            let clean = Matrix(rows: n, columns: 1, values: (0..<n).map { Double($0) * 1.5 - 7 })
+            #expect(clean.allFinite && !clean.hasInfinity && !clean.hasNaN, "n = \(n)")
+            for position in Set([0, n / 2, n - 1, max(0, n - 8), min(n - 1, 1024)]) {
+                for special in [Double.nan, .infinity, -.infinity, -Double.nan] {
+                    var m = clean
+                    m[position, 0] = special
+                    #expect(!m.allFinite, "n = \(n), \(special) at \(position)")
+                    #expect(m.hasInfinity == special.isInfinite, "n = \(n), \(special) at \(position)")
+                    #expect(m.hasNaN == special.isNaN, "n = \(n), \(special) at \(position)")
+                }
+            }
+        }
+        let extremes = Matrix(rows: 1, columns: 10, values: [
+            .greatestFiniteMagnitude, -.greatestFiniteMagnitude, .leastNonzeroMagnitude, -0.0, 0,
+            .leastNormalMagnitude, 1e308, -1e-308, 5e-324, 1,
+        ])
+        #expect(extremes.allFinite && !extremes.hasInfinity && !extremes.hasNaN)
+        #expect(Matrix(rows: 0, columns: 3).allFinite)
+    }
+}
