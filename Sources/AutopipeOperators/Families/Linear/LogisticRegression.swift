@@ -65,6 +65,9 @@ public struct LogisticRegression: Classifier {
     let solver: String
     let maxIter: Int
     let l1Ratio: Double
+    /// Internal switch for tests: false evaluates the multinomial objective with two dgemm calls instead of the
+    /// fused pass (`FusedMultinomial`).
+    var fusedKernel = true
 
     public init(validated parameters: Parameters) {
         self.parameters = parameters
@@ -120,7 +123,8 @@ public struct LogisticRegression: Classifier {
         let objective: LinearObjective
         if k > 2 {
             objective = LinearObjective(x: x, loss: .multinomial, functions: k, labels: classes.encoded,
-                                        fitIntercept: fitIntercept, lossScale: 1 / Double(x.rows), l2: l2)
+                                        fitIntercept: fitIntercept, lossScale: 1 / Double(x.rows), l2: l2,
+                                        allowFused: fusedKernel)
         } else {
             objective = LinearObjective(x: x, loss: .logistic, functions: 1, signs: classes.signs(positive: 1),
                                         fitIntercept: fitIntercept, lossScale: 1 / Double(x.rows), l2: l2)
