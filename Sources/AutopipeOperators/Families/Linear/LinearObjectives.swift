@@ -47,7 +47,7 @@ final class LinearObjective {
     var parameterCount: Int { functions * stride }
 
     init(x: Matrix, loss: Loss, functions: Int, labels: [Int] = [], signs: [Double] = [], fitIntercept: Bool,
-         lossScale: Double, l2: Double, penalizeIntercept: Bool = false, allowFused: Bool = true) {
+         lossScale: Double, l2: Double, penalizeIntercept: Bool = false, fusedLevel: Int32 = 2) {
         if fitIntercept {
             let n = x.rows, d = x.columns, p = d + 1
             var augmented = [Double](repeating: 1, count: n * p)
@@ -71,7 +71,8 @@ final class LinearObjective {
         self.l2 = l2
         self.penalizeIntercept = penalizeIntercept
         let stride = x.columns + (fitIntercept ? 1 : 0)
-        let fused = loss == .multinomial && allowFused ? FusedMultinomial(classes: functions, stride: stride) : nil
+        let fused = loss == .multinomial && fusedLevel > 0
+            ? FusedMultinomial(classes: functions, stride: stride, maxLevel: fusedLevel) : nil
         self.fused = fused
         if let fused {
             fusedScratch = UnsafeMutablePointer<Double>.allocate(capacity: fused.scratchCount)
