@@ -21,6 +21,14 @@ long autopipe_multinomial_scratch(int level, long p, long k);
 double autopipe_multinomial(int level, const double *x, long n, long p, const long *labels, long k,
                             const double *w, double *g, double scale, double *scratch);
 
+/// SGD's w . x and w += a x over n entries, bit-identical to sgdDot / sgdAxpy in SGD.swift. 1 <= level <=
+/// autopipe_kernels_level().
+double autopipe_sgd_dot(int level, const double *w, const double *x, long n);
+void autopipe_sgd_axpy(int level, double a, const double *x, double *w, long n);
+
+/// A prefetch hint for the cache line holding p (read, keep in all cache levels).
+static inline void autopipe_prefetch(const void *p) { __builtin_prefetch(p, 0, 3); }
+
 #ifdef __cplusplus
 }
 #endif
