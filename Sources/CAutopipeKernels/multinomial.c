@@ -108,6 +108,16 @@ INLINE TARGET __m256d log4(__m256d x) {
     return _mm256_fmadd_pd(e, _mm256_set1_pd(6.93147180369123816490e-01), low);
 }
 
+INLINE TARGET double hmax4(__m256d v) {
+    __m128d a = _mm_max_pd(_mm256_castpd256_pd128(v), _mm256_extractf128_pd(v, 1));
+    return _mm_cvtsd_f64(_mm_max_sd(a, _mm_unpackhi_pd(a, a)));
+}
+
+INLINE TARGET double hsum4(__m256d v) {
+    __m128d a = _mm_add_pd(_mm256_castpd256_pd128(v), _mm256_extractf128_pd(v, 1));
+    return _mm_cvtsd_f64(_mm_add_sd(a, _mm_unpackhi_pd(a, a)));
+}
+
 #define KERNEL_NAME multinomial_avx2
 #define KERNEL_TARGET TARGET
 #define VD __m256d
@@ -121,6 +131,13 @@ INLINE TARGET __m256d log4(__m256d x) {
 #define VFMA(a, b, c) _mm256_fmadd_pd(a, b, c)
 #define VEXP(v) exp4(v)
 #define VLOG(v) log4(v)
+#define VSET1(x) _mm256_set1_pd(x)
+#define VADD(a, b) _mm256_add_pd(a, b)
+#define VSUB(a, b) _mm256_sub_pd(a, b)
+#define VMUL(a, b) _mm256_mul_pd(a, b)
+#define VMAX(a, b) _mm256_max_pd(a, b)
+#define VHMAX(v) hmax4(v)
+#define VHSUM(v) hsum4(v)
 #include "multinomial_kernel.h"
 #undef KERNEL_NAME
 #undef KERNEL_TARGET
@@ -135,6 +152,13 @@ INLINE TARGET __m256d log4(__m256d x) {
 #undef VFMA
 #undef VEXP
 #undef VLOG
+#undef VSET1
+#undef VADD
+#undef VSUB
+#undef VMUL
+#undef VMAX
+#undef VHMAX
+#undef VHSUM
 
 /// exp of eight values: exp4's scheme with AVX-512.
 INLINE TARGET512 __m512d exp8z(__m512d x) {
@@ -209,6 +233,13 @@ INLINE TARGET512 __m512d log8z(__m512d x) {
 #define VFMA(a, b, c) _mm512_fmadd_pd(a, b, c)
 #define VEXP(v) exp8z(v)
 #define VLOG(v) log8z(v)
+#define VSET1(x) _mm512_set1_pd(x)
+#define VADD(a, b) _mm512_add_pd(a, b)
+#define VSUB(a, b) _mm512_sub_pd(a, b)
+#define VMUL(a, b) _mm512_mul_pd(a, b)
+#define VMAX(a, b) _mm512_max_pd(a, b)
+#define VHMAX(v) _mm512_reduce_max_pd(v)
+#define VHSUM(v) _mm512_reduce_add_pd(v)
 #include "multinomial_kernel.h"
 
 static TARGET double multinomial_avx2_dispatch(const double *x, long n, long p, const long *labels, long k,

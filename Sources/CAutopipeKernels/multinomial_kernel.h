@@ -1,11 +1,12 @@
 // The body of the fused multinomial kernel, included once per instruction set by multinomial.c with these macros:
 // KERNEL_NAME, KERNEL_TARGET, VD (vector type), VW (doubles per vector), NVMAX / RBMAX (largest NV / RB),
-// VZERO(), VBCAST(pointer), VLOAD(pointer), VSTORE(pointer, v), VFMA(a, b, c) = a * b + c, VEXP(v), VLOG(v).
+// VZERO(), VBCAST(pointer), VLOAD(pointer), VSTORE(pointer, v), VFMA(a, b, c) = a * b + c, VEXP(v), VLOG(v), VSET1(x), VADD, VSUB, VMUL,
+// VMAX(a, b) lane-wise, VHMAX(v) / VHSUM(v) across the lanes.
 //
 // NV vectors of VW class lanes (lanes L = VW NV >= k); NV and RB are constants at each call site, so the lane
 // loops unroll and the accumulators stay in registers. RB: rows (forward) or features (backward) per register
 // block. Per block of BLOCK rows: logits Z = X_block W^T (broadcast x[j], fused multiply-add with the row j of W^T),
-// softmax (shifted by the row maximum; padding lanes set far below -708 so that exp gives 0), loss
+// softmax (shifted by the row maximum; padding lanes set to -inf so that exp gives 0), loss
 // log(sum) - (z_y - max), residuals softmax - onehot written over Z, then G^T += X_block^T R.
 INLINE KERNEL_TARGET double KERNEL_NAME(const double *x, long n, long p, const long *labels, long k, const double *w,
                                     double *g, double scale, double *scratch, const int NV,
@@ -16,6 +17,13 @@ INLINE KERNEL_TARGET double KERNEL_NAME(const double *x, long n, long p, const l
     for (long c = 0; c < k; c++)
         for (long j = 0; j < p; j++) wt[j * L + c] = w[c * p + j];
     double total = 0;
+    // 0 in the class lanes, -inf in the padding lanes.
+    VD padding[NVMAX];
+    for (int q = 0; q < NV; q++) {
+        double lanes[VW];
+        for (int i = 0; i < VW; i++) lanes[i] = VW * q + i < k ? 0.0 : -INFINITY;
+        padding[q] = VLOAD(lanes);
+    }
     for (long s = 0; s < n; s += BLOCK) {
         const long m = n - s < BLOCK ? n - s : BLOCK;
         const double *xb = x + s * p;
@@ -45,23 +53,29 @@ INLINE KERNEL_TARGET double KERNEL_NAME(const double *x, long n, long p, const l
             }
             for (int v = 0; v < NV; v++) VSTORE(z + b * L + VW * v, a0[v]);
         }
-        // Softmax: shift by each row's largest logit; padding lanes far below -708 so that exp gives 0 there.
+        // Softmax, in vectors: padding lanes get -inf (so their exp is 0), each row is shifted by its largest
+        // logit, and its exponentials are summed lane-wise over the vectors, then across the lanes.
         for (long r = 0; r < m; r++) {
             double *row = z + r * L;
-            double top = -INFINITY;
-            for (long c = 0; c < k; c++) top = row[c] > top ? row[c] : top;
-            for (long c = 0; c < k; c++) row[c] -= top;
-            for (long c = k; c < L; c++) row[c] = -1000.0;
+            VD v[NVMAX];
+            VD top = VSET1(-INFINITY);
+            for (int q = 0; q < NV; q++) {
+                v[q] = VADD(VLOAD(row + VW * q), padding[q]);
+                top = VMAX(top, v[q]);
+            }
+            VD shift = VSET1(VHMAX(top));
+            for (int q = 0; q < NV; q++) VSTORE(row + VW * q, VSUB(v[q], shift));
             zy[r] = row[labels[s + r]];
         }
         for (long i = 0; i < m * L; i += VW) VSTORE(z + i, VEXP(VLOAD(z + i)));
         for (long r = 0; r < m; r++) {
             double *row = z + r * L;
-            double sum = 0;
-            for (long c = 0; c < k; c++) sum += row[c];
+            VD acc = VLOAD(row);
+            for (int q = 1; q < NV; q++) acc = VADD(acc, VLOAD(row + VW * q));
+            double sum = VHSUM(acc);
             sums[r] = sum;
-            double inverse = 1 / sum;
-            for (long c = 0; c < k; c++) row[c] *= inverse;
+            VD inverse = VSET1(1 / sum);
+            for (int q = 0; q < NV; q++) VSTORE(row + VW * q, VMUL(VLOAD(row + VW * q), inverse));
             row[labels[s + r]] -= 1;
         }
         // loss = logsumexp(z) - z_y = log(sum) - (z_y - top), the logs vectorised (padding rows: log 1 = 0).
