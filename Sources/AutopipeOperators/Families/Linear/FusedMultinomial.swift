@@ -4,7 +4,8 @@ import CAutopipeKernels
 /// The multinomial (softmax cross-entropy) loss and gradient in one pass over X, for few classes, in C with AVX-512
 /// or AVX2 + FMA (Sources/CAutopipeKernels/multinomial.c): per block of 16 rows, the logits of all classes (each
 /// feature a broadcast fused multiply-add into the class lanes of the transposed coefficients W^T, p x lanes,
-/// lanes = k rounded up to 8 or 4), the softmax (vectorised exp and log) and its log-sum-exp, the residuals P - Y, then
+/// lanes = k rounded up to 8 with AVX-512 for more than 4 classes, else to 4), the softmax (vectorised exp and log)
+/// and its log-sum-exp, the residuals P - Y, then
 /// G^T[j, :] += x[j] * r (the same broadcast shape), with W^T and G^T (6 KB each for digits) hot in L1. Replaces
 /// two dgemm calls (X W^T, then R^T X) whose packing of X dominates at digits' size (n ~ 1800, p = 65, k = 10).
 ///
