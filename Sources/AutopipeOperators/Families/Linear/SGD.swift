@@ -174,7 +174,8 @@ enum PlainSGD {
             for i in 0..<n { yp[i] = y[i] }
             // Wider vectors for the dot product and axpy where the CPU has them (bit-identical: SGDKernels).
             let kernels = SGDKernels(columns: d)
-            let rowBytes = d &* 8
+            // Rows longer than 1 KB: the hardware prefetcher follows the rest of the row.
+            let rowBytes = d &* 8, prefetchBytes = min(rowBytes, 1024)
             while epoch < settings.maxIter {
                 try context.check()
                 var sumLoss = 0.0
@@ -189,8 +190,8 @@ enum PlainSGD {
                         if position &+ sgdPrefetchDistance < count {
                             let ahead = UnsafeRawPointer(xp + order[position &+ sgdPrefetchDistance] &* d)
                             var offset = 0
-                            while offset < rowBytes { autopipe_prefetch(ahead + offset); offset &+= 64 }
-                            autopipe_prefetch(ahead + (rowBytes &- 1))
+                            while offset < prefetchBytes { autopipe_prefetch(ahead + offset); offset &+= 64 }
+                            autopipe_prefetch(ahead + (prefetchBytes &- 1))
                         }
                         let p = kernels.dot(wp, xi, d) * wscale + intercept
                         switch schedule {
