@@ -35,9 +35,11 @@ let package = Package(
             dependencies: ["CLibCSV"],
             swiftSettings: optimize
         ),
+        // Numeric kernels in C compiled for AVX2 + FMA, chosen at run time (Swift cannot target AVX2 per function).
+        .target(name: "CAutopipeKernels"),
         .target(
             name: "AutopipeOperators",
-            dependencies: ["AutopipeData", "COpenBLAS"],
+            dependencies: ["AutopipeData", "COpenBLAS", "CAutopipeKernels"],
             swiftSettings: optimize
         ),
         .target(

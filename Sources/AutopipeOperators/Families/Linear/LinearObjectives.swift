@@ -3,7 +3,9 @@ import AutopipeData
 import Glibc
 #endif
 
-/// Smooth objectives (value and gradient) of the linear classifiers, evaluated with BLAS over a row-major X.
+/// Smooth objectives (value and gradient) of the linear classifiers, evaluated with BLAS over a row-major X, or
+/// for the multinomial loss with few classes and columns (digits: 10 x 65) in one fused pass (`FusedMultinomial`:
+/// the same sums in another order, so the last bits differ from the dgemm path).
 /// Parameters are laid out as `functions` rows of `stride` = columns (+ 1 when an intercept is fitted; the
 /// intercept is the last entry of each row).
 final class LinearObjective {
@@ -37,12 +39,15 @@ final class LinearObjective {
     private var z: [Double]
     /// Scratch (multinomial): each row's label's decision value minus the row's largest.
     private var rowLabel: [Double]
+    /// The one-pass multinomial kernel (few classes and columns; nil: two dgemm calls) and its scratch.
+    private let fused: FusedMultinomial?
+    private let fusedScratch: UnsafeMutablePointer<Double>?
 
     var stride: Int { columns + (fitIntercept ? 1 : 0) }
     var parameterCount: Int { functions * stride }
 
     init(x: Matrix, loss: Loss, functions: Int, labels: [Int] = [], signs: [Double] = [], fitIntercept: Bool,
-         lossScale: Double, l2: Double, penalizeIntercept: Bool = false) {
+         lossScale: Double, l2: Double, penalizeIntercept: Bool = false, fusedLevel: Int32 = 2) {
         if fitIntercept {
             let n = x.rows, d = x.columns, p = d + 1
             var augmented = [Double](repeating: 1, count: n * p)
@@ -65,58 +70,80 @@ final class LinearObjective {
         self.lossScale = lossScale
         self.l2 = l2
         self.penalizeIntercept = penalizeIntercept
-        z = [Double](repeating: 0, count: x.rows * functions)
-        rowLabel = [Double](repeating: 0, count: loss == .multinomial ? x.rows : 0)
+        let stride = x.columns + (fitIntercept ? 1 : 0)
+        let fused = loss == .multinomial && fusedLevel > 0
+            ? FusedMultinomial(classes: functions, stride: stride, maxLevel: fusedLevel) : nil
+        self.fused = fused
+        if let fused {
+            fusedScratch = UnsafeMutablePointer<Double>.allocate(capacity: fused.scratchCount)
+            fusedScratch?.initialize(repeating: 0, count: fused.scratchCount)
+        } else {
+            fusedScratch = nil
+        }
+        z = [Double](repeating: 0, count: fused == nil ? x.rows * functions : 0)
+        rowLabel = [Double](repeating: 0, count: loss == .multinomial && fused == nil ? x.rows : 0)
     }
+
+    deinit { fusedScratch?.deallocate() }
 
     /// f(w) and its gradient.
     func evaluate(_ w: UnsafePointer<Double>, _ g: UnsafeMutablePointer<Double>) -> Double {
         let n = rows, d = columns, k = functions, p = stride
         var f = 0.0
-        x.withUnsafeBufferPointer { xb in
-            z.withUnsafeMutableBufferPointer { zb in
-                guard let xp = xb.baseAddress, let zp = zb.baseAddress else { return }
-                // Z = [X 1] W^T
-                if k == 1 {
-                    LinearBLAS.gemv(xp, rows: n, columns: p, w, zp)
-                } else {
-                    LinearBLAS.gemm(transA: false, transB: true, m: n, n: k, k: p, xp, lda: p, w, ldb: p,
-                                    beta: 0, zp, ldc: k)
+        if let fused, let fusedScratch {
+            f = x.withUnsafeBufferPointer { xb in
+                labels.withUnsafeBufferPointer { lb in
+                    guard let xp = xb.baseAddress, let lp = lb.baseAddress else { return 0 }
+                    return lossScale * fused.evaluate(x: xp, rows: n, labels: lp, w: w, g: g, scale: lossScale,
+                                                      scratch: fusedScratch)
                 }
-                // Loss and residuals (written over Z).
-                var total = 0.0
-                switch loss {
-                case .multinomial:
-                    total = multinomialResiduals(zp)
-                case .logistic:
-                    signs.withUnsafeBufferPointer { sp in
+            }
+        } else {
+            x.withUnsafeBufferPointer { xb in
+                z.withUnsafeMutableBufferPointer { zb in
+                    guard let xp = xb.baseAddress, let zp = zb.baseAddress else { return }
+                    // Z = [X 1] W^T
+                    if k == 1 {
+                        LinearBLAS.gemv(xp, rows: n, columns: p, w, zp)
+                    } else {
+                        LinearBLAS.gemm(transA: false, transB: true, m: n, n: k, k: p, xp, lda: p, w, ldb: p,
+                                        beta: 0, zp, ldc: k)
+                    }
+                    // Loss and residuals (written over Z).
+                    var total = 0.0
+                    switch loss {
+                    case .multinomial:
+                        total = multinomialResiduals(zp)
+                    case .logistic:
+                        signs.withUnsafeBufferPointer { sp in
+                            for i in 0..<n {
+                                let yz = sp[i] * zp[i]
+                                // log(1 + exp(-yz)) and d/dz = -y * sigmoid(-yz), stably, with one exp.
+                                let e = exp(-abs(yz))
+                                total += yz >= 0 ? log1p(e) : -yz + log1p(e)
+                                let s = yz >= 0 ? e / (1 + e) : 1 / (1 + e)
+                                zp[i] = -sp[i] * s
+                            }
+                        }
+                    case .squaredHinge:
                         for i in 0..<n {
-                            let yz = sp[i] * zp[i]
-                            // log(1 + exp(-yz)) and d/dz = -y * sigmoid(-yz), stably, with one exp.
-                            let e = exp(-abs(yz))
-                            total += yz >= 0 ? log1p(e) : -yz + log1p(e)
-                            let s = yz >= 0 ? e / (1 + e) : 1 / (1 + e)
-                            zp[i] = -sp[i] * s
+                            let margin = 1 - signs[i] * zp[i]
+                            if margin > 0 {
+                                total += margin * margin
+                                zp[i] = -2 * signs[i] * margin
+                            } else {
+                                zp[i] = 0
+                            }
                         }
                     }
-                case .squaredHinge:
-                    for i in 0..<n {
-                        let margin = 1 - signs[i] * zp[i]
-                        if margin > 0 {
-                            total += margin * margin
-                            zp[i] = -2 * signs[i] * margin
-                        } else {
-                            zp[i] = 0
-                        }
+                    f = lossScale * total
+                    // Gradient: scale * R^T [X 1] (+ l2 W); the last column gives the intercepts' column sums of R.
+                    if k == 1 {
+                        LinearBLAS.gemvT(xp, rows: n, columns: p, zp, g, alpha: lossScale)
+                    } else {
+                        LinearBLAS.gemm(transA: true, transB: false, m: k, n: p, k: n, alpha: lossScale, zp, lda: k, xp,
+                                        ldb: p, beta: 0, g, ldc: p)
                     }
-                }
-                f = lossScale * total
-                // Gradient: scale * R^T [X 1] (+ l2 W); the last column gives the intercepts' column sums of R.
-                if k == 1 {
-                    LinearBLAS.gemvT(xp, rows: n, columns: p, zp, g, alpha: lossScale)
-                } else {
-                    LinearBLAS.gemm(transA: true, transB: false, m: k, n: p, k: n, alpha: lossScale, zp, lda: k, xp,
-                                    ldb: p, beta: 0, g, ldc: p)
                 }
             }
         }

@@ -65,6 +65,9 @@ public struct LogisticRegression: Classifier {
     let solver: String
     let maxIter: Int
     let l1Ratio: Double
+    /// Internal switch for tests: the highest instruction set of the fused multinomial pass (`FusedMultinomial`:
+    /// 2 AVX-512, 1 AVX2); 0 evaluates the objective with two dgemm calls.
+    var fusedLevel: Int32 = 2
 
     public init(validated parameters: Parameters) {
         self.parameters = parameters
@@ -120,7 +123,8 @@ public struct LogisticRegression: Classifier {
         let objective: LinearObjective
         if k > 2 {
             objective = LinearObjective(x: x, loss: .multinomial, functions: k, labels: classes.encoded,
-                                        fitIntercept: fitIntercept, lossScale: 1 / Double(x.rows), l2: l2)
+                                        fitIntercept: fitIntercept, lossScale: 1 / Double(x.rows), l2: l2,
+                                        fusedLevel: fusedLevel)
         } else {
             objective = LinearObjective(x: x, loss: .logistic, functions: 1, signs: classes.signs(positive: 1),
                                         fitIntercept: fitIntercept, lossScale: 1 / Double(x.rows), l2: l2)

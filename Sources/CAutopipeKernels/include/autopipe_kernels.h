@@ -1,0 +1,36 @@
+// Hot numeric kernels that need instructions Swift cannot select per function (Swift compiles for baseline x86-64,
+// SSE2 without FMA; these are compiled for AVX2 + FMA or AVX-512 and chosen at run time by a CPUID check, with the callers'
+// Swift/BLAS path as the fallback). Plain C, no global state besides the cached CPUID answer.
+#ifndef AUTOPIPE_KERNELS_H
+#define AUTOPIPE_KERNELS_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// The instruction sets this CPU (and OS) supports: 0 none of the below, 1 AVX2 + FMA, 2 also AVX-512F. The
+/// kernels take a `level` (1 or 2, at most this value; tests compare the two).
+int autopipe_kernels_level(void);
+
+/// Doubles of scratch that autopipe_multinomial needs at `level` for `p` columns and `k` classes (k <= 16).
+long autopipe_multinomial_scratch(int level, long p, long k);
+
+/// Multinomial (softmax cross-entropy) loss and gradient in one pass over a row-major X (n x p, intercept column
+/// included), labels 0..<k, parameters W (k x p, row-major). Returns the summed loss over the rows and writes
+/// scale * dLoss/dW into g (k x p). Requires 1 <= level <= autopipe_kernels_level() and 2 <= k <= 16.
+double autopipe_multinomial(int level, const double *x, long n, long p, const long *labels, long k,
+                            const double *w, double *g, double scale, double *scratch);
+
+/// SGD's w . x and w += a x over n entries, bit-identical to sgdDot / sgdAxpy in SGD.swift. 1 <= level <=
+/// autopipe_kernels_level().
+double autopipe_sgd_dot(int level, const double *w, const double *x, long n);
+void autopipe_sgd_axpy(int level, double a, const double *x, double *w, long n);
+
+/// A prefetch hint for the cache line holding p (read, keep in all cache levels).
+static inline void autopipe_prefetch(const void *p) { __builtin_prefetch(p, 0, 3); }
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
