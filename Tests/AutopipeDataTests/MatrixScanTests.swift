@@ -21,7 +21,7 @@ struct MatrixScanTests {
         }
         let extremes = Matrix(rows: 1, columns: 10, values: [
             .greatestFiniteMagnitude, -.greatestFiniteMagnitude, .leastNonzeroMagnitude, -0.0, 0,
-            .leastNormalMagnitude, 1e308, -1e-308, 5e-324, 1,
+            .leastNormalMagnitude, 1e308, -1e-308, -.leastNonzeroMagnitude, 1,
         ])
         #expect(extremes.allFinite && !extremes.hasInfinity && !extremes.hasNaN)
         #expect(Matrix(rows: 0, columns: 3).allFinite)
