@@ -1,13 +1,5 @@
 import AutopipeData
 
-/// One bin of a node histogram: sums of gradients and hessians (in Double, from Float gradients, as
-/// scikit-learn's HISTOGRAM_DTYPE) and the sample count.
-struct HistBin {
-    var g: Double = 0
-    var h: Double = 0
-    var c: Int32 = 0
-}
-
 /// The binned training data and settings shared by every tree of one fit.
 struct HistGrowerSettings {
     /// Column-major binned features (`f * n + i`).
@@ -74,7 +66,8 @@ final class HistTreeGrower {
     /// Sample indices, partitioned so each node owns a contiguous range (stable partition, as scikit-learn).
     var partition: [UInt32]
     private var buffer: [UInt32]
-    private var arena: [HistBin] = []
+    private let slots: HistSlots
+    private var slotCount = 0
     private var freeSlots: [Int] = []
     private var orderedG: [Float]
     private var orderedH: [Float]
@@ -112,14 +105,22 @@ final class HistTreeGrower {
         buffer = partition
         orderedG = [Float](repeating: 0, count: settings.n)
         orderedH = orderedG
+        slots = HistSlots(offsets: settings.offsets, d: settings.d, storesHessians: !settings.constantHessian)
+        binsWithMissing = settings.binsNonMissing.map { $0 + 1 }
+        splittable = (0..<settings.d).filter { settings.binsNonMissing[$0] >= 2 || settings.hasMissing[$0] }
     }
 
-    private var slotSize: Int { s.offsets[s.d] }
+    /// Bins per feature including the missing-values bin.
+    private let binsWithMissing: [Int]
+    /// Features that can split at all (a single non-missing bin and no missing values cannot): the only ones
+    /// whose histograms are built.
+    private let splittable: [Int]
 
     private func acquireSlot() -> Int {
         if let slot = freeSlots.popLast() { return slot }
-        let slot = arena.count / max(slotSize, 1)
-        arena.append(contentsOf: repeatElement(HistBin(), count: slotSize))
+        let slot = slotCount
+        slotCount += 1
+        slots.reserve(slots: slotCount)
         return slot
     }
 
@@ -135,7 +136,7 @@ final class HistTreeGrower {
               context: FitContext) throws -> HistTree {
         nodes.removeAll(keepingCapacity: true)
         heap.removeAll(keepingCapacity: true)
-        freeSlots = Array((0..<(arena.count / max(slotSize, 1))).reversed())
+        freeSlots = Array((0..<slotCount).reversed())
         for i in 0..<s.n { partition[i] = UInt32(i) }
         // As scikit-learn's `sum_parallel` (float64 accumulation; its one-thread order).
         var sumG = 0.0, sumH = 0.0
@@ -161,57 +162,25 @@ final class HistTreeGrower {
 
     private func buildHistogram(node: Int, gradients: [Float], hessians: [Float]?) {
         let start = nodes[node].start, count = nodes[node].n
-        let base = nodes[node].slot * slotSize
-        let n = s.n
-        arena.withUnsafeMutableBufferPointer { a in
-            let hist = a.baseAddress! + base
-            for j in 0..<slotSize { hist[j] = HistBin() }
-            partition.withUnsafeBufferPointer { p in
-                orderedG.withUnsafeMutableBufferPointer { og in
-                    orderedH.withUnsafeMutableBufferPointer { oh in
-                        gradients.withUnsafeBufferPointer { g in
-                            for i in 0..<count { og[i] = g[Int(p[start + i])] }
-                        }
-                        if let hessians {
-                            hessians.withUnsafeBufferPointer { h in
-                                for i in 0..<count { oh[i] = h[Int(p[start + i])] }
-                            }
-                        }
-                        s.binned.withUnsafeBufferPointer { xb in
-                            for f in 0..<s.d {
-                                let column = xb.baseAddress! + f * n
-                                let fh = hist + s.offsets[f]
-                                if hessians != nil {
-                                    for i in 0..<count {
-                                        let b = Int(column[Int(p[start + i])])
-                                        fh[b].g += Double(og[i])
-                                        fh[b].h += Double(oh[i])
-                                        fh[b].c &+= 1
-                                    }
-                                } else {
-                                    for i in 0..<count {
-                                        let b = Int(column[Int(p[start + i])])
-                                        fh[b].g += Double(og[i])
-                                        fh[b].c &+= 1
-                                    }
-                                }
-                            }
+        let slot = nodes[node].slot
+        partition.withUnsafeBufferPointer { p in
+            orderedG.withUnsafeMutableBufferPointer { og in
+                orderedH.withUnsafeMutableBufferPointer { oh in
+                    gradients.withUnsafeBufferPointer { g in
+                        for i in 0..<count { og[i] = g[Int(p[start + i])] }
+                    }
+                    if let hessians {
+                        hessians.withUnsafeBufferPointer { h in
+                            for i in 0..<count { oh[i] = h[Int(p[start + i])] }
                         }
                     }
+                    s.binned.withUnsafeBufferPointer { xb in
+                        slots.build(slot: slot, rows: p.baseAddress! + start, count: count,
+                                    og: UnsafePointer(og.baseAddress!),
+                                    oh: hessians == nil ? nil : UnsafePointer(oh.baseAddress!),
+                                    binned: xb.baseAddress!, n: s.n, bins: binsWithMissing, features: splittable)
+                    }
                 }
-            }
-        }
-    }
-
-    /// `target` = `parent` - `small` (in place when target is parent's slot).
-    private func subtractHistogram(parentSlot: Int, smallSlot: Int, targetSlot: Int) {
-        let size = slotSize
-        arena.withUnsafeMutableBufferPointer { a in
-            let p = a.baseAddress! + parentSlot * size
-            let q = a.baseAddress! + smallSlot * size
-            let t = a.baseAddress! + targetSlot * size
-            for j in 0..<size {
-                t[j] = HistBin(g: p[j].g - q[j].g, h: p[j].h - q[j].h, c: p[j].c &- q[j].c)
             }
         }
     }
@@ -238,85 +207,94 @@ final class HistTreeGrower {
             allowed = mask
         }
         let minLeaf = s.minSamplesLeaf, minHess = s.minHessianToSplit
-        arena.withUnsafeBufferPointer { a in
-            let hist = a.baseAddress! + nodes[node].slot * slotSize
-            for f in 0..<s.d {
-                if let allowed, !allowed[f] { continue }
-                let fh = hist + s.offsets[f]
-                var split = Split()
-                split.feature = f
-                let hasMissing = s.hasMissing[f]
-                let end = s.binsNonMissing[f] - 1 + (hasMissing ? 1 : 0)
-                // Left to right: missing values (if any) go right.
-                var gL = 0.0, hL = 0.0, nL = 0
-                var bestGain = -1.0, found = false
-                var bestBin = 0, bestGL = 0.0, bestHL = 0.0, bestNL = 0
-                var b = 0
-                while b < end {
-                    nL += Int(fh[b].c)
-                    let nR = n - nL
-                    hL += constantHessian ? Double(fh[b].c) : fh[b].h
-                    let hR = sumH - hL
-                    gL += fh[b].g
-                    let gR = sumG - gL
-                    b += 1
-                    if nL < minLeaf { continue }
-                    if nR < minLeaf { break }
-                    if hL < minHess { continue }
-                    if hR < minHess { break }
-                    let gain = lossCurrent - gL * nodeValue(gL, hL) - gR * nodeValue(gR, hR)
+        let slot = nodes[node].slot
+        let entryG = slots.g, entryH = slots.h, entryC = slots.c, entryBin = slots.bin
+        for f in 0..<s.d {
+            if let allowed, !allowed[f] { continue }
+            let first = slots.starts[slot * s.d + f]
+            let count = Int(slots.counts[slot * s.d + f])
+            var split = Split()
+            split.feature = f
+            let hasMissing = s.hasMissing[f]
+            let binsNonMissing = s.binsNonMissing[f]
+            let end = binsNonMissing - 1 + (hasMissing ? 1 : 0)
+            // Left to right over the non-empty bins below `end`: missing values (if any) go right.
+            var gL = 0.0, hL = 0.0, nL = 0
+            var bestGain = -1.0, found = false
+            var bestBin = 0, bestGL = 0.0, bestHL = 0.0, bestNL = 0
+            var j = 0
+            while j < count {
+                let e = first + j
+                let b = Int(entryBin[e])
+                if b >= end { break }
+                j += 1
+                let c = Int(entryC[e])
+                nL += c
+                let nR = n - nL
+                hL += constantHessian ? Double(c) : entryH[e]
+                let hR = sumH - hL
+                gL += entryG[e]
+                let gR = sumG - gL
+                if nL < minLeaf { continue }
+                if nR < minLeaf { break }
+                if hL < minHess { continue }
+                if hR < minHess { break }
+                let gain = lossCurrent - gL * nodeValue(gL, hL) - gR * nodeValue(gR, hR)
+                if gain > bestGain && gain > s.minGainToSplit {
+                    found = true
+                    bestGain = gain
+                    bestBin = b
+                    bestGL = gL; bestHL = hL; bestNL = nL
+                }
+            }
+            if found {
+                split.gain = bestGain
+                split.bin = bestBin
+                split.missingLeft = false
+                split.gLeft = bestGL; split.hLeft = bestHL
+                split.nLeft = bestNL
+            }
+            // Right to left (only with missing values) over the non-empty bins binsNonMissing - 1 down to 1:
+            // missing values go left; adding bin b tries the split at b - 1.
+            if hasMissing && binsNonMissing >= 2 {
+                var gR = 0.0, hR = 0.0, nR = 0
+                var found2 = false
+                bestGain = split.gain
+                var j = count - 1
+                while j >= 0 {
+                    let e = first + j
+                    let b = Int(entryBin[e])
+                    j -= 1
+                    if b > binsNonMissing - 1 { continue }
+                    if b < 1 { break }
+                    let c = Int(entryC[e])
+                    nR += c
+                    let nL2 = n - nR
+                    hR += constantHessian ? Double(c) : entryH[e]
+                    let hL2 = sumH - hR
+                    gR += entryG[e]
+                    let gL2 = sumG - gR
+                    if nR < minLeaf { continue }
+                    if nL2 < minLeaf { break }
+                    if hR < minHess { continue }
+                    if hL2 < minHess { break }
+                    let gain = lossCurrent - gL2 * nodeValue(gL2, hL2) - gR * nodeValue(gR, hR)
                     if gain > bestGain && gain > s.minGainToSplit {
-                        found = true
+                        found2 = true
                         bestGain = gain
                         bestBin = b - 1
-                        bestGL = gL; bestHL = hL; bestNL = nL
+                        bestGL = gL2; bestHL = hL2; bestNL = nL2
                     }
                 }
-                if found {
+                if found2 {
                     split.gain = bestGain
                     split.bin = bestBin
-                    split.missingLeft = false
+                    split.missingLeft = true
                     split.gLeft = bestGL; split.hLeft = bestHL
                     split.nLeft = bestNL
                 }
-                // Right to left (only with missing values): missing values go left.
-                if hasMissing && s.binsNonMissing[f] >= 2 {
-                    var gR = 0.0, hR = 0.0, nR = 0
-                    var found2 = false
-                    bestGain = split.gain
-                    var bin = s.binsNonMissing[f] - 2
-                    while bin >= 0 {
-                        let slot = fh[bin + 1]
-                        nR += Int(slot.c)
-                        let nL2 = n - nR
-                        hR += constantHessian ? Double(slot.c) : slot.h
-                        let hL2 = sumH - hR
-                        gR += slot.g
-                        let gL2 = sumG - gR
-                        let current = bin
-                        bin -= 1
-                        if nR < minLeaf { continue }
-                        if nL2 < minLeaf { break }
-                        if hR < minHess { continue }
-                        if hL2 < minHess { break }
-                        let gain = lossCurrent - gL2 * nodeValue(gL2, hL2) - gR * nodeValue(gR, hR)
-                        if gain > bestGain && gain > s.minGainToSplit {
-                            found2 = true
-                            bestGain = gain
-                            bestBin = current
-                            bestGL = gL2; bestHL = hL2; bestNL = nL2
-                        }
-                    }
-                    if found2 {
-                        split.gain = bestGain
-                        split.bin = bestBin
-                        split.missingLeft = true
-                        split.gLeft = bestGL; split.hLeft = bestHL
-                        split.nLeft = bestNL
-                    }
-                }
-                if split.gain > best.gain { best = split }
             }
+            if split.gain > best.gain { best = split }
         }
         if best.gain > 0 {
             best.gRight = sumG - best.gLeft
@@ -407,7 +385,7 @@ final class HistTreeGrower {
         nodes[small].slot = acquireSlot()
         buildHistogram(node: small, gradients: gradients, hessians: hessians)
         // The larger child's histogram is the parent's minus the smaller's, computed in the parent's slot.
-        subtractHistogram(parentSlot: parentSlot, smallSlot: nodes[small].slot, targetSlot: parentSlot)
+        slots.subtract(parentSlot: parentSlot, smallSlot: nodes[small].slot)
         nodes[large].slot = parentSlot
         if splitLeft { findSplitAndPush(leftIndex, generator: &generator) }
         if splitRight { findSplitAndPush(rightIndex, generator: &generator) }
