@@ -79,31 +79,29 @@ final class HistSlots {
         slotCapacity = newCapacity
     }
 
-    /// Builds `slot`'s histogram from the `count` samples `rows[0..<count]` whose gradients (and hessians) are
-    /// `og` / `oh` in the same order. `binned` is column-major with `n` rows; `bins[f]` is feature f's number of
-    /// bins including the missing-values bin. Only the features in `features` are built (the others get no
-    /// entries: they cannot split).
-    ///
-    /// Four features are accumulated in one pass over the samples (independent dependency chains, one read of
-    /// each row index); each bin's sums are still its samples' values added in sample order from 0.0.
-    func build(slot: Int, rows: UnsafePointer<UInt32>, count: Int, og: UnsafePointer<Float>,
-               oh: UnsafePointer<Float>?, binned: UnsafePointer<UInt8>, n: Int, bins: [Int], features: [Int]) {
+    /// Starts building `slot` (every feature empty; `buildGroup` then appends features in increasing order).
+    func beginBuild(slot: Int) {
         for f in 0..<d { counts[slot * d + f] = 0; starts[slot * d + f] = slot * slotSize }
         cursor = slot * slotSize
-        var start = 0
+    }
+
+    /// Builds the histograms of features `features[from..<from + lanes]` (lanes 1...4, increasing features) of
+    /// `slot` from the `count` samples `rows[0..<count]` whose gradients (and hessians) are `og` / `oh` in the
+    /// same order. `binned` is column-major with `n` rows; `bins[f]` is feature f's number of bins including the
+    /// missing-values bin.
+    ///
+    /// The features are accumulated in one pass over the samples (independent dependency chains, one read of
+    /// each row index); each bin's sums are still its samples' values added in sample order from 0.0.
+    func buildGroup(slot: Int, features: [Int], from: Int, lanes: Int, rows: UnsafePointer<UInt32>, count: Int,
+                    og: UnsafePointer<Float>, oh: UnsafePointer<Float>?, binned: UnsafePointer<UInt8>, n: Int,
+                    bins: [Int]) {
         let dummy = d // a lane with no feature: accumulates into its scratch area, discarded
-        features.withUnsafeBufferPointer { fs in
-            while start < fs.count {
-                let lanes = min(4, fs.count - start)
-                let f0 = fs[start]
-                let f1 = lanes > 1 ? fs[start + 1] : dummy
-                let f2 = lanes > 2 ? fs[start + 2] : dummy
-                let f3 = lanes > 3 ? fs[start + 3] : dummy
-                buildGroup(slot: slot, (f0, f1, f2, f3), rows: rows, count: count, og: og, oh: oh,
-                           binned: binned, n: n, bins: bins)
-                start += lanes
-            }
-        }
+        let f0 = features[from]
+        let f1 = lanes > 1 ? features[from + 1] : dummy
+        let f2 = lanes > 2 ? features[from + 2] : dummy
+        let f3 = lanes > 3 ? features[from + 3] : dummy
+        buildGroup(slot: slot, (f0, f1, f2, f3), rows: rows, count: count, og: og, oh: oh, binned: binned, n: n,
+                   bins: bins)
     }
 
     private func buildGroup(slot: Int, _ fs: (Int, Int, Int, Int), rows: UnsafePointer<UInt32>, count: Int,
@@ -232,12 +230,14 @@ final class HistSlots {
     /// `target` = `parent` - `small`, in place in the parent's slot (the larger child's histogram). Entries that
     /// become exactly empty are dropped; the small child's bins are always among the parent's (it holds a subset
     /// of the parent's samples, and a bin with samples is never dropped).
-    func subtract(parentSlot: Int, smallSlot: Int) {
+    ///
+    /// One feature at a time, in increasing feature order; `out` is the parent slot's write position (start it
+    /// at the slot's first entry). Entries are compacted towards the slot's start: the write position never
+    /// passes the read position.
+    func subtract(parentSlot: Int, smallSlot: Int, feature f: Int, out: inout Int) {
         let g = self.g, h = self.h, c = self.c, bin = self.bin, counts = self.counts, starts = self.starts
         let storesHessians = self.storesHessians
-        // Entries are compacted towards the slot's start: the write position never passes the read position.
-        var out = parentSlot * slotSize
-        for f in 0..<d {
+        do {
             let p = starts[parentSlot * d + f], q = starts[smallSlot * d + f]
             let pc = Int(counts[parentSlot * d + f]), qc = Int(counts[smallSlot * d + f])
             var j = 0

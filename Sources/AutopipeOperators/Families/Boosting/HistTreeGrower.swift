@@ -145,8 +145,10 @@ final class HistTreeGrower {
         nodes.append(Node(depth: 0, start: 0, stop: s.n, sumG: sumG, sumH: sumH, value: 0))
         if s.n >= 2 * s.minSamplesLeaf && sumH >= s.minHessianToSplit {
             nodes[0].slot = acquireSlot()
-            buildHistogram(node: 0, gradients: gradients, hessians: hessians)
-            findSplitAndPush(0, generator: &generator)
+            let mask = drawMask(&generator)
+            let best = buildAndScan(built: 0, derived: -1, scan: [0], masks: [mask],
+                                    gradients: gradients, hessians: hessians)
+            finish(0, best[0])
         } else {
             nodes[0].isLeaf = true
         }
@@ -160,9 +162,17 @@ final class HistTreeGrower {
 
     // MARK: Histograms
 
-    private func buildHistogram(node: Int, gradients: [Float], hessians: [Float]?) {
-        let start = nodes[node].start, count = nodes[node].n
-        let slot = nodes[node].slot
+    /// Builds `built`'s histogram from its samples; when `derived` >= 0, turns the parent's histogram (held in
+    /// `derived`'s slot) into derived = parent - built (scikit-learn's subtraction for the larger child); and
+    /// finds the best split of every node of `scan` (with its feature mask). All of it feature group by feature
+    /// group, so a feature's histograms are scanned while still in cache (a wide node histogram is megabytes).
+    /// Each node's best split is still chosen over features in increasing order, as a whole-histogram scan does.
+    private func buildAndScan(built: Int, derived: Int, scan: [Int], masks: [[Bool]?],
+                              gradients: [Float], hessians: [Float]?) -> [Split] {
+        let start = nodes[built].start, count = nodes[built].n
+        let builtSlot = nodes[built].slot
+        let derivedSlot = derived >= 0 ? nodes[derived].slot : -1
+        var bests = [Split](repeating: Split(), count: scan.count)
         partition.withUnsafeBufferPointer { p in
             orderedG.withUnsafeMutableBufferPointer { og in
                 orderedH.withUnsafeMutableBufferPointer { oh in
@@ -175,14 +185,32 @@ final class HistTreeGrower {
                         }
                     }
                     s.binned.withUnsafeBufferPointer { xb in
-                        slots.build(slot: slot, rows: p.baseAddress! + start, count: count,
-                                    og: UnsafePointer(og.baseAddress!),
-                                    oh: hessians == nil ? nil : UnsafePointer(oh.baseAddress!),
-                                    binned: xb.baseAddress!, n: s.n, bins: binsWithMissing, features: splittable)
+                        slots.beginBuild(slot: builtSlot)
+                        var out = max(derivedSlot, 0) * slots.slotSize
+                        var group = 0
+                        while group < splittable.count {
+                            let lanes = min(4, splittable.count - group)
+                            slots.buildGroup(slot: builtSlot, features: splittable, from: group, lanes: lanes,
+                                             rows: p.baseAddress! + start, count: count,
+                                             og: UnsafePointer(og.baseAddress!),
+                                             oh: hessians == nil ? nil : UnsafePointer(oh.baseAddress!),
+                                             binned: xb.baseAddress!, n: s.n, bins: binsWithMissing)
+                            for f in splittable[group..<(group + lanes)] {
+                                if derivedSlot >= 0 {
+                                    slots.subtract(parentSlot: derivedSlot, smallSlot: builtSlot, feature: f, out: &out)
+                                }
+                                for k in 0..<scan.count {
+                                    if let mask = masks[k], !mask[f] { continue }
+                                    scanFeature(scan[k], f, into: &bests[k])
+                                }
+                            }
+                            group += lanes
+                        }
                     }
                 }
             }
         }
+        return bests
     }
 
     // MARK: Split finding
@@ -192,25 +220,27 @@ final class HistTreeGrower {
         -g / (h + s.l2 + 1e-15)
     }
 
-    private func findSplitAndPush(_ node: Int, generator: inout SeededGenerator) {
-        var best = Split()
+    /// The max_features mask of one node (drawn when the node is scanned, as scikit-learn).
+    private func drawMask(_ generator: inout SeededGenerator) -> [Bool]? {
+        guard s.featureFraction < 1 else { return nil }
+        let keep = max(1, Int((s.featureFraction * Double(s.d)).rounded(.up)))
+        var mask = [Bool](repeating: false, count: s.d)
+        for f in 0..<keep { mask[f] = true }
+        generator.shuffle(&mask)
+        return mask
+    }
+
+    /// Scans feature `f` of `node`'s histogram and replaces `best` when its best split has a larger gain.
+    @inline(__always)
+    private func scanFeature(_ node: Int, _ f: Int, into best: inout Split) {
         let n = nodes[node].n
         let sumG = nodes[node].sumG, sumH = nodes[node].sumH
         let lossCurrent = sumG * nodes[node].value
         let constantHessian = s.constantHessian
-        var allowed: [Bool]? = nil
-        if s.featureFraction < 1 {
-            let keep = max(1, Int((s.featureFraction * Double(s.d)).rounded(.up)))
-            var mask = [Bool](repeating: false, count: s.d)
-            for f in 0..<keep { mask[f] = true }
-            generator.shuffle(&mask)
-            allowed = mask
-        }
         let minLeaf = s.minSamplesLeaf, minHess = s.minHessianToSplit
         let slot = nodes[node].slot
         let entryG = slots.g, entryH = slots.h, entryC = slots.c, entryBin = slots.bin
-        for f in 0..<s.d {
-            if let allowed, !allowed[f] { continue }
+        do {
             let first = slots.starts[slot * s.d + f]
             let count = Int(slots.counts[slot * s.d + f])
             var split = Split()
@@ -296,6 +326,13 @@ final class HistTreeGrower {
             }
             if split.gain > best.gain { best = split }
         }
+    }
+
+    /// Pushes `node` with its best split, or makes it a leaf.
+    private func finish(_ node: Int, _ split: Split) {
+        var best = split
+        let n = nodes[node].n
+        let sumG = nodes[node].sumG, sumH = nodes[node].sumH
         if best.gain > 0 {
             best.gRight = sumG - best.gLeft
             best.hRight = sumH - best.hLeft
@@ -383,12 +420,14 @@ final class HistTreeGrower {
         let (small, large) = nodes[leftIndex].n < nodes[rightIndex].n
             ? (leftIndex, rightIndex) : (rightIndex, leftIndex)
         nodes[small].slot = acquireSlot()
-        buildHistogram(node: small, gradients: gradients, hessians: hessians)
         // The larger child's histogram is the parent's minus the smaller's, computed in the parent's slot.
-        slots.subtract(parentSlot: parentSlot, smallSlot: nodes[small].slot)
         nodes[large].slot = parentSlot
-        if splitLeft { findSplitAndPush(leftIndex, generator: &generator) }
-        if splitRight { findSplitAndPush(rightIndex, generator: &generator) }
+        var scan: [Int] = [], masks: [[Bool]?] = []
+        if splitLeft { scan.append(leftIndex); masks.append(drawMask(&generator)) }
+        if splitRight { scan.append(rightIndex); masks.append(drawMask(&generator)) }
+        let bests = buildAndScan(built: small, derived: large, scan: scan, masks: masks,
+                                 gradients: gradients, hessians: hessians)
+        for k in 0..<scan.count { finish(scan[k], bests[k]) }
         for child in [leftIndex, rightIndex] where nodes[child].isLeaf { releaseSlot(child) }
     }
 
