@@ -49,8 +49,6 @@ struct HistBoostingGoldenTests {
         Case(name: "diabetes-poly-missing-leaves", dataset: "diabetes", rows: nil, poly: true, missingEvery: 4,
              op: "HistGradientBoostingRegressor",
              parameters: ["max_leaf_nodes": 15, "min_samples_leaf": 8, "max_features": 0.7, "max_iter": 50]),
-        Case(name: "bc-regressor-wide", dataset: "breast_cancer", rows: nil, poly: true, missingEvery: nil,
-             op: "HistGradientBoostingRegressor", parameters: ["max_depth": 4, "learning_rate": 0.01]),
         Case(name: "synthetic-early-stopping-regressor", dataset: "synthetic-regression", rows: nil, poly: false,
              missingEvery: 97, op: "HistGradientBoostingRegressor", parameters: ["max_iter": 30]),
         Case(name: "synthetic-early-stopping-classifier", dataset: "synthetic-classification", rows: nil, poly: false,
