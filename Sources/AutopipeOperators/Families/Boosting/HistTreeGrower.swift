@@ -1,5 +1,13 @@
 import AutopipeData
 
+/// One bin of a node histogram: sums of gradients and hessians (in Double, from Float gradients, as
+/// scikit-learn's HISTOGRAM_DTYPE) and the sample count.
+struct HistBin {
+    var g: Double = 0
+    var h: Double = 0
+    var c: Int32 = 0
+}
+
 /// The binned training data and settings shared by every tree of one fit.
 struct HistGrowerSettings {
     /// Column-major binned features (`f * n + i`).
@@ -66,8 +74,7 @@ final class HistTreeGrower {
     /// Sample indices, partitioned so each node owns a contiguous range (stable partition, as scikit-learn).
     var partition: [UInt32]
     private var buffer: [UInt32]
-    private let slots: HistSlots
-    private var slotCount = 0
+    private var arena: [HistBin] = []
     private var freeSlots: [Int] = []
     private var orderedG: [Float]
     private var orderedH: [Float]
@@ -105,22 +112,14 @@ final class HistTreeGrower {
         buffer = partition
         orderedG = [Float](repeating: 0, count: settings.n)
         orderedH = orderedG
-        slots = HistSlots(offsets: settings.offsets, d: settings.d, storesHessians: !settings.constantHessian)
-        binsWithMissing = settings.binsNonMissing.map { $0 + 1 }
-        splittable = (0..<settings.d).filter { settings.binsNonMissing[$0] >= 2 || settings.hasMissing[$0] }
     }
 
-    /// Bins per feature including the missing-values bin.
-    private let binsWithMissing: [Int]
-    /// Features that can split at all (a single non-missing bin and no missing values cannot): the only ones
-    /// whose histograms are built.
-    private let splittable: [Int]
+    private var slotSize: Int { s.offsets[s.d] }
 
     private func acquireSlot() -> Int {
         if let slot = freeSlots.popLast() { return slot }
-        let slot = slotCount
-        slotCount += 1
-        slots.reserve(slots: slotCount)
+        let slot = arena.count / max(slotSize, 1)
+        arena.append(contentsOf: repeatElement(HistBin(), count: slotSize))
         return slot
     }
 
@@ -136,7 +135,7 @@ final class HistTreeGrower {
               context: FitContext) throws -> HistTree {
         nodes.removeAll(keepingCapacity: true)
         heap.removeAll(keepingCapacity: true)
-        freeSlots = Array((0..<slotCount).reversed())
+        freeSlots = Array((0..<(arena.count / max(slotSize, 1))).reversed())
         for i in 0..<s.n { partition[i] = UInt32(i) }
         // As scikit-learn's `sum_parallel` (float64 accumulation; its one-thread order).
         var sumG = 0.0, sumH = 0.0
@@ -145,10 +144,8 @@ final class HistTreeGrower {
         nodes.append(Node(depth: 0, start: 0, stop: s.n, sumG: sumG, sumH: sumH, value: 0))
         if s.n >= 2 * s.minSamplesLeaf && sumH >= s.minHessianToSplit {
             nodes[0].slot = acquireSlot()
-            let mask = drawMask(&generator)
-            let best = buildAndScan(built: 0, derived: -1, scan: [0], masks: [mask],
-                                    gradients: gradients, hessians: hessians)
-            finish(0, best[0])
+            buildHistogram(node: 0, gradients: gradients, hessians: hessians)
+            findSplitAndPush(0, generator: &generator)
         } else {
             nodes[0].isLeaf = true
         }
@@ -162,55 +159,61 @@ final class HistTreeGrower {
 
     // MARK: Histograms
 
-    /// Builds `built`'s histogram from its samples; when `derived` >= 0, turns the parent's histogram (held in
-    /// `derived`'s slot) into derived = parent - built (scikit-learn's subtraction for the larger child); and
-    /// finds the best split of every node of `scan` (with its feature mask). All of it feature group by feature
-    /// group, so a feature's histograms are scanned while still in cache (a wide node histogram is megabytes).
-    /// Each node's best split is still chosen over features in increasing order, as a whole-histogram scan does.
-    private func buildAndScan(built: Int, derived: Int, scan: [Int], masks: [[Bool]?],
-                              gradients: [Float], hessians: [Float]?) -> [Split] {
-        let start = nodes[built].start, count = nodes[built].n
-        let builtSlot = nodes[built].slot
-        let derivedSlot = derived >= 0 ? nodes[derived].slot : -1
-        var bests = [Split](repeating: Split(), count: scan.count)
-        partition.withUnsafeBufferPointer { p in
-            orderedG.withUnsafeMutableBufferPointer { og in
-                orderedH.withUnsafeMutableBufferPointer { oh in
-                    gradients.withUnsafeBufferPointer { g in
-                        for i in 0..<count { og[i] = g[Int(p[start + i])] }
-                    }
-                    if let hessians {
-                        hessians.withUnsafeBufferPointer { h in
-                            for i in 0..<count { oh[i] = h[Int(p[start + i])] }
+    private func buildHistogram(node: Int, gradients: [Float], hessians: [Float]?) {
+        let start = nodes[node].start, count = nodes[node].n
+        let base = nodes[node].slot * slotSize
+        let n = s.n
+        arena.withUnsafeMutableBufferPointer { a in
+            let hist = a.baseAddress! + base
+            for j in 0..<slotSize { hist[j] = HistBin() }
+            partition.withUnsafeBufferPointer { p in
+                orderedG.withUnsafeMutableBufferPointer { og in
+                    orderedH.withUnsafeMutableBufferPointer { oh in
+                        gradients.withUnsafeBufferPointer { g in
+                            for i in 0..<count { og[i] = g[Int(p[start + i])] }
                         }
-                    }
-                    s.binned.withUnsafeBufferPointer { xb in
-                        slots.beginBuild(slot: builtSlot)
-                        var out = max(derivedSlot, 0) * slots.slotSize
-                        var group = 0
-                        while group < splittable.count {
-                            let lanes = min(4, splittable.count - group)
-                            slots.buildGroup(slot: builtSlot, features: splittable, from: group, lanes: lanes,
-                                             rows: p.baseAddress! + start, count: count,
-                                             og: UnsafePointer(og.baseAddress!),
-                                             oh: hessians == nil ? nil : UnsafePointer(oh.baseAddress!),
-                                             binned: xb.baseAddress!, n: s.n, bins: binsWithMissing)
-                            for f in splittable[group..<(group + lanes)] {
-                                if derivedSlot >= 0 {
-                                    slots.subtract(parentSlot: derivedSlot, smallSlot: builtSlot, feature: f, out: &out)
-                                }
-                                for k in 0..<scan.count {
-                                    if let mask = masks[k], !mask[f] { continue }
-                                    scanFeature(scan[k], f, into: &bests[k])
+                        if let hessians {
+                            hessians.withUnsafeBufferPointer { h in
+                                for i in 0..<count { oh[i] = h[Int(p[start + i])] }
+                            }
+                        }
+                        s.binned.withUnsafeBufferPointer { xb in
+                            for f in 0..<s.d {
+                                let column = xb.baseAddress! + f * n
+                                let fh = hist + s.offsets[f]
+                                if hessians != nil {
+                                    for i in 0..<count {
+                                        let b = Int(column[Int(p[start + i])])
+                                        fh[b].g += Double(og[i])
+                                        fh[b].h += Double(oh[i])
+                                        fh[b].c &+= 1
+                                    }
+                                } else {
+                                    for i in 0..<count {
+                                        let b = Int(column[Int(p[start + i])])
+                                        fh[b].g += Double(og[i])
+                                        fh[b].c &+= 1
+                                    }
                                 }
                             }
-                            group += lanes
                         }
                     }
                 }
             }
         }
-        return bests
+    }
+
+    /// `target` = `parent` - `small` (in place when target is parent's slot).
+    private func subtractHistogram(parentSlot: Int, smallSlot: Int, targetSlot: Int) {
+        let size = slotSize
+        arena.withUnsafeMutableBufferPointer { a in
+            let p = a.baseAddress! + parentSlot * size
+            let q = a.baseAddress! + smallSlot * size
+            let t = a.baseAddress! + targetSlot * size
+            for j in 0..<size {
+                t[j] = HistBin(g: p[j].g - q[j].g, h: p[j].h - q[j].h, c: p[j].c &- q[j].c)
+            }
+        }
     }
 
     // MARK: Split finding
@@ -220,119 +223,101 @@ final class HistTreeGrower {
         -g / (h + s.l2 + 1e-15)
     }
 
-    /// The max_features mask of one node (drawn when the node is scanned, as scikit-learn).
-    private func drawMask(_ generator: inout SeededGenerator) -> [Bool]? {
-        guard s.featureFraction < 1 else { return nil }
-        let keep = max(1, Int((s.featureFraction * Double(s.d)).rounded(.up)))
-        var mask = [Bool](repeating: false, count: s.d)
-        for f in 0..<keep { mask[f] = true }
-        generator.shuffle(&mask)
-        return mask
-    }
-
-    /// Scans feature `f` of `node`'s histogram and replaces `best` when its best split has a larger gain.
-    @inline(__always)
-    private func scanFeature(_ node: Int, _ f: Int, into best: inout Split) {
+    private func findSplitAndPush(_ node: Int, generator: inout SeededGenerator) {
+        var best = Split()
         let n = nodes[node].n
         let sumG = nodes[node].sumG, sumH = nodes[node].sumH
         let lossCurrent = sumG * nodes[node].value
         let constantHessian = s.constantHessian
+        var allowed: [Bool]? = nil
+        if s.featureFraction < 1 {
+            let keep = max(1, Int((s.featureFraction * Double(s.d)).rounded(.up)))
+            var mask = [Bool](repeating: false, count: s.d)
+            for f in 0..<keep { mask[f] = true }
+            generator.shuffle(&mask)
+            allowed = mask
+        }
         let minLeaf = s.minSamplesLeaf, minHess = s.minHessianToSplit
-        let slot = nodes[node].slot
-        let entryG = slots.g, entryH = slots.h, entryC = slots.c, entryBin = slots.bin
-        do {
-            let first = slots.starts[slot * s.d + f]
-            let count = Int(slots.counts[slot * s.d + f])
-            var split = Split()
-            split.feature = f
-            let hasMissing = s.hasMissing[f]
-            let binsNonMissing = s.binsNonMissing[f]
-            let end = binsNonMissing - 1 + (hasMissing ? 1 : 0)
-            // Left to right over the non-empty bins below `end`: missing values (if any) go right.
-            var gL = 0.0, hL = 0.0, nL = 0
-            var bestGain = -1.0, found = false
-            var bestBin = 0, bestGL = 0.0, bestHL = 0.0, bestNL = 0
-            var j = 0
-            while j < count {
-                let e = first + j
-                let b = Int(entryBin[e])
-                if b >= end { break }
-                j += 1
-                let c = Int(entryC[e])
-                nL += c
-                let nR = n - nL
-                hL += constantHessian ? Double(c) : entryH[e]
-                let hR = sumH - hL
-                gL += entryG[e]
-                let gR = sumG - gL
-                if nL < minLeaf { continue }
-                if nR < minLeaf { break }
-                if hL < minHess { continue }
-                if hR < minHess { break }
-                let gain = lossCurrent - gL * nodeValue(gL, hL) - gR * nodeValue(gR, hR)
-                if gain > bestGain && gain > s.minGainToSplit {
-                    found = true
-                    bestGain = gain
-                    bestBin = b
-                    bestGL = gL; bestHL = hL; bestNL = nL
-                }
-            }
-            if found {
-                split.gain = bestGain
-                split.bin = bestBin
-                split.missingLeft = false
-                split.gLeft = bestGL; split.hLeft = bestHL
-                split.nLeft = bestNL
-            }
-            // Right to left (only with missing values) over the non-empty bins binsNonMissing - 1 down to 1:
-            // missing values go left; adding bin b tries the split at b - 1.
-            if hasMissing && binsNonMissing >= 2 {
-                var gR = 0.0, hR = 0.0, nR = 0
-                var found2 = false
-                bestGain = split.gain
-                var j = count - 1
-                while j >= 0 {
-                    let e = first + j
-                    let b = Int(entryBin[e])
-                    j -= 1
-                    if b > binsNonMissing - 1 { continue }
-                    if b < 1 { break }
-                    let c = Int(entryC[e])
-                    nR += c
-                    let nL2 = n - nR
-                    hR += constantHessian ? Double(c) : entryH[e]
-                    let hL2 = sumH - hR
-                    gR += entryG[e]
-                    let gL2 = sumG - gR
-                    if nR < minLeaf { continue }
-                    if nL2 < minLeaf { break }
-                    if hR < minHess { continue }
-                    if hL2 < minHess { break }
-                    let gain = lossCurrent - gL2 * nodeValue(gL2, hL2) - gR * nodeValue(gR, hR)
+        arena.withUnsafeBufferPointer { a in
+            let hist = a.baseAddress! + nodes[node].slot * slotSize
+            for f in 0..<s.d {
+                if let allowed, !allowed[f] { continue }
+                let fh = hist + s.offsets[f]
+                var split = Split()
+                split.feature = f
+                let hasMissing = s.hasMissing[f]
+                let end = s.binsNonMissing[f] - 1 + (hasMissing ? 1 : 0)
+                // Left to right: missing values (if any) go right.
+                var gL = 0.0, hL = 0.0, nL = 0
+                var bestGain = -1.0, found = false
+                var bestBin = 0, bestGL = 0.0, bestHL = 0.0, bestNL = 0
+                var b = 0
+                while b < end {
+                    nL += Int(fh[b].c)
+                    let nR = n - nL
+                    hL += constantHessian ? Double(fh[b].c) : fh[b].h
+                    let hR = sumH - hL
+                    gL += fh[b].g
+                    let gR = sumG - gL
+                    b += 1
+                    if nL < minLeaf { continue }
+                    if nR < minLeaf { break }
+                    if hL < minHess { continue }
+                    if hR < minHess { break }
+                    let gain = lossCurrent - gL * nodeValue(gL, hL) - gR * nodeValue(gR, hR)
                     if gain > bestGain && gain > s.minGainToSplit {
-                        found2 = true
+                        found = true
                         bestGain = gain
                         bestBin = b - 1
-                        bestGL = gL2; bestHL = hL2; bestNL = nL2
+                        bestGL = gL; bestHL = hL; bestNL = nL
                     }
                 }
-                if found2 {
+                if found {
                     split.gain = bestGain
                     split.bin = bestBin
-                    split.missingLeft = true
+                    split.missingLeft = false
                     split.gLeft = bestGL; split.hLeft = bestHL
                     split.nLeft = bestNL
                 }
+                // Right to left (only with missing values): missing values go left.
+                if hasMissing && s.binsNonMissing[f] >= 2 {
+                    var gR = 0.0, hR = 0.0, nR = 0
+                    var found2 = false
+                    bestGain = split.gain
+                    var bin = s.binsNonMissing[f] - 2
+                    while bin >= 0 {
+                        let slot = fh[bin + 1]
+                        nR += Int(slot.c)
+                        let nL2 = n - nR
+                        hR += constantHessian ? Double(slot.c) : slot.h
+                        let hL2 = sumH - hR
+                        gR += slot.g
+                        let gL2 = sumG - gR
+                        let current = bin
+                        bin -= 1
+                        if nR < minLeaf { continue }
+                        if nL2 < minLeaf { break }
+                        if hR < minHess { continue }
+                        if hL2 < minHess { break }
+                        let gain = lossCurrent - gL2 * nodeValue(gL2, hL2) - gR * nodeValue(gR, hR)
+                        if gain > bestGain && gain > s.minGainToSplit {
+                            found2 = true
+                            bestGain = gain
+                            bestBin = current
+                            bestGL = gL2; bestHL = hL2; bestNL = nL2
+                        }
+                    }
+                    if found2 {
+                        split.gain = bestGain
+                        split.bin = bestBin
+                        split.missingLeft = true
+                        split.gLeft = bestGL; split.hLeft = bestHL
+                        split.nLeft = bestNL
+                    }
+                }
+                if split.gain > best.gain { best = split }
             }
-            if split.gain > best.gain { best = split }
         }
-    }
-
-    /// Pushes `node` with its best split, or makes it a leaf.
-    private func finish(_ node: Int, _ split: Split) {
-        var best = split
-        let n = nodes[node].n
-        let sumG = nodes[node].sumG, sumH = nodes[node].sumH
         if best.gain > 0 {
             best.gRight = sumG - best.gLeft
             best.hRight = sumH - best.hLeft
@@ -420,14 +405,12 @@ final class HistTreeGrower {
         let (small, large) = nodes[leftIndex].n < nodes[rightIndex].n
             ? (leftIndex, rightIndex) : (rightIndex, leftIndex)
         nodes[small].slot = acquireSlot()
+        buildHistogram(node: small, gradients: gradients, hessians: hessians)
         // The larger child's histogram is the parent's minus the smaller's, computed in the parent's slot.
+        subtractHistogram(parentSlot: parentSlot, smallSlot: nodes[small].slot, targetSlot: parentSlot)
         nodes[large].slot = parentSlot
-        var scan: [Int] = [], masks: [[Bool]?] = []
-        if splitLeft { scan.append(leftIndex); masks.append(drawMask(&generator)) }
-        if splitRight { scan.append(rightIndex); masks.append(drawMask(&generator)) }
-        let bests = buildAndScan(built: small, derived: large, scan: scan, masks: masks,
-                                 gradients: gradients, hessians: hessians)
-        for k in 0..<scan.count { finish(scan[k], bests[k]) }
+        if splitLeft { findSplitAndPush(leftIndex, generator: &generator) }
+        if splitRight { findSplitAndPush(rightIndex, generator: &generator) }
         for child in [leftIndex, rightIndex] where nodes[child].isLeaf { releaseSlot(child) }
     }
 
