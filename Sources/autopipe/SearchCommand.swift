@@ -43,7 +43,7 @@ struct SearchCommand: AsyncParsableCommand {
     @Option(name: .customLong("crossover-rate"), help: "Probability that an offspring comes from crossover. Default: 0.1.")
     var crossoverRate: Double?
 
-    @Option(name: .long, help: "Random seed: the same seed gives the same result, whatever --jobs or --scheduler. Default: 42.")
+    @Option(name: .long, help: "Random seed: the same seed gives the same result, whatever --jobs or --scheduler (workers with the same kind of CPU). Default: 42.")
     var seed: UInt64?
 
     @Option(name: .shortAndLong, help: "Evaluations run in parallel on this machine (default: all cores; with --scheduler: 0, only the workers evaluate).")
