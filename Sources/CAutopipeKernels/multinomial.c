@@ -42,6 +42,36 @@ long autopipe_multinomial_scratch(int level, long p, long k) {
     return 2 * p * lanes + BLOCK * lanes + 2 * BLOCK;
 }
 
+/// The Horner chains exp and log share at both widths (the same operations in the same order at each width):
+/// exp(r)'s degree-13 Taylor polynomial, and the atanh series of log, q(s2) with log m = 2 s + s * s2 * q.
+#define EXP_TAYLOR(q, r, FMA, SET1)                                                                              \
+    q = SET1(1.0 / 6227020800.0);                                                                                \
+    q = FMA(q, r, SET1(1.0 / 479001600.0));                                                                      \
+    q = FMA(q, r, SET1(1.0 / 39916800.0));                                                                       \
+    q = FMA(q, r, SET1(1.0 / 3628800.0));                                                                        \
+    q = FMA(q, r, SET1(1.0 / 362880.0));                                                                         \
+    q = FMA(q, r, SET1(1.0 / 40320.0));                                                                          \
+    q = FMA(q, r, SET1(1.0 / 5040.0));                                                                           \
+    q = FMA(q, r, SET1(1.0 / 720.0));                                                                            \
+    q = FMA(q, r, SET1(1.0 / 120.0));                                                                            \
+    q = FMA(q, r, SET1(1.0 / 24.0));                                                                             \
+    q = FMA(q, r, SET1(1.0 / 6.0));                                                                              \
+    q = FMA(q, r, SET1(0.5));                                                                                    \
+    q = FMA(q, r, SET1(1.0));                                                                                    \
+    q = FMA(q, r, SET1(1.0))
+#define LOG_ATANH_SERIES(q, s2, FMA, SET1)                                                                       \
+    q = SET1(2.0 / 23);                                                                                          \
+    q = FMA(q, s2, SET1(2.0 / 21));                                                                              \
+    q = FMA(q, s2, SET1(2.0 / 19));                                                                              \
+    q = FMA(q, s2, SET1(2.0 / 17));                                                                              \
+    q = FMA(q, s2, SET1(2.0 / 15));                                                                              \
+    q = FMA(q, s2, SET1(2.0 / 13));                                                                              \
+    q = FMA(q, s2, SET1(2.0 / 11));                                                                              \
+    q = FMA(q, s2, SET1(2.0 / 9));                                                                               \
+    q = FMA(q, s2, SET1(2.0 / 7));                                                                               \
+    q = FMA(q, s2, SET1(2.0 / 5));                                                                               \
+    q = FMA(q, s2, SET1(2.0 / 3))
+
 /// exp of four values, within about 1 ulp of libm's for x >= -708; 0 below -708. Cody-Waite reduction
 /// x = k ln2 + r, |r| <= ln2 / 2, degree-13 Taylor polynomial of exp(r), 2^k through the exponent bits (the same
 /// scheme as the Swift exp8 in LinearObjectives.swift, with fused multiply-adds).
@@ -54,20 +84,8 @@ INLINE TARGET __m256d exp4(__m256d x) {
     __m256d k = _mm256_sub_pd(t, magic);
     __m256d r = _mm256_fnmadd_pd(k, _mm256_set1_pd(6.93147180369123816490e-01), cl);
     r = _mm256_fnmadd_pd(k, _mm256_set1_pd(1.90821492927058770002e-10), r);
-    __m256d q = _mm256_set1_pd(1.0 / 6227020800.0);
-    q = _mm256_fmadd_pd(q, r, _mm256_set1_pd(1.0 / 479001600.0));
-    q = _mm256_fmadd_pd(q, r, _mm256_set1_pd(1.0 / 39916800.0));
-    q = _mm256_fmadd_pd(q, r, _mm256_set1_pd(1.0 / 3628800.0));
-    q = _mm256_fmadd_pd(q, r, _mm256_set1_pd(1.0 / 362880.0));
-    q = _mm256_fmadd_pd(q, r, _mm256_set1_pd(1.0 / 40320.0));
-    q = _mm256_fmadd_pd(q, r, _mm256_set1_pd(1.0 / 5040.0));
-    q = _mm256_fmadd_pd(q, r, _mm256_set1_pd(1.0 / 720.0));
-    q = _mm256_fmadd_pd(q, r, _mm256_set1_pd(1.0 / 120.0));
-    q = _mm256_fmadd_pd(q, r, _mm256_set1_pd(1.0 / 24.0));
-    q = _mm256_fmadd_pd(q, r, _mm256_set1_pd(1.0 / 6.0));
-    q = _mm256_fmadd_pd(q, r, _mm256_set1_pd(0.5));
-    q = _mm256_fmadd_pd(q, r, _mm256_set1_pd(1.0));
-    q = _mm256_fmadd_pd(q, r, _mm256_set1_pd(1.0));
+    __m256d q;
+    EXP_TAYLOR(q, r, _mm256_fmadd_pd, _mm256_set1_pd);
     // k + 1023 in the exponent field (k >= -1021 after the clamp; k sits in the low mantissa bits of t).
     __m256i bits = _mm256_add_epi64(_mm256_castpd_si256(t), _mm256_set1_epi64x(1023));
     __m256d scale = _mm256_castsi256_pd(_mm256_slli_epi64(bits, 52));
@@ -91,17 +109,8 @@ INLINE TARGET __m256d log4(__m256d x) {
     __m256d f = _mm256_sub_pd(m, _mm256_set1_pd(1.0));
     __m256d s = _mm256_div_pd(f, _mm256_add_pd(m, _mm256_set1_pd(1.0)));
     __m256d s2 = _mm256_mul_pd(s, s);
-    __m256d q = _mm256_set1_pd(2.0 / 23);
-    q = _mm256_fmadd_pd(q, s2, _mm256_set1_pd(2.0 / 21));
-    q = _mm256_fmadd_pd(q, s2, _mm256_set1_pd(2.0 / 19));
-    q = _mm256_fmadd_pd(q, s2, _mm256_set1_pd(2.0 / 17));
-    q = _mm256_fmadd_pd(q, s2, _mm256_set1_pd(2.0 / 15));
-    q = _mm256_fmadd_pd(q, s2, _mm256_set1_pd(2.0 / 13));
-    q = _mm256_fmadd_pd(q, s2, _mm256_set1_pd(2.0 / 11));
-    q = _mm256_fmadd_pd(q, s2, _mm256_set1_pd(2.0 / 9));
-    q = _mm256_fmadd_pd(q, s2, _mm256_set1_pd(2.0 / 7));
-    q = _mm256_fmadd_pd(q, s2, _mm256_set1_pd(2.0 / 5));
-    q = _mm256_fmadd_pd(q, s2, _mm256_set1_pd(2.0 / 3));
+    __m256d q;
+    LOG_ATANH_SERIES(q, s2, _mm256_fmadd_pd, _mm256_set1_pd);
     // log m = 2 s + s * s2 * q; log x = e ln2_hi + (log m + e ln2_lo)
     __m256d logm = _mm256_fmadd_pd(_mm256_mul_pd(s, s2), q, _mm256_add_pd(s, s));
     __m256d low = _mm256_fmadd_pd(e, _mm256_set1_pd(1.90821492927058770002e-10), logm);
@@ -170,20 +179,8 @@ INLINE TARGET512 __m512d exp8z(__m512d x) {
     __m512d k = _mm512_sub_pd(t, magic);
     __m512d r = _mm512_fnmadd_pd(k, _mm512_set1_pd(6.93147180369123816490e-01), cl);
     r = _mm512_fnmadd_pd(k, _mm512_set1_pd(1.90821492927058770002e-10), r);
-    __m512d q = _mm512_set1_pd(1.0 / 6227020800.0);
-    q = _mm512_fmadd_pd(q, r, _mm512_set1_pd(1.0 / 479001600.0));
-    q = _mm512_fmadd_pd(q, r, _mm512_set1_pd(1.0 / 39916800.0));
-    q = _mm512_fmadd_pd(q, r, _mm512_set1_pd(1.0 / 3628800.0));
-    q = _mm512_fmadd_pd(q, r, _mm512_set1_pd(1.0 / 362880.0));
-    q = _mm512_fmadd_pd(q, r, _mm512_set1_pd(1.0 / 40320.0));
-    q = _mm512_fmadd_pd(q, r, _mm512_set1_pd(1.0 / 5040.0));
-    q = _mm512_fmadd_pd(q, r, _mm512_set1_pd(1.0 / 720.0));
-    q = _mm512_fmadd_pd(q, r, _mm512_set1_pd(1.0 / 120.0));
-    q = _mm512_fmadd_pd(q, r, _mm512_set1_pd(1.0 / 24.0));
-    q = _mm512_fmadd_pd(q, r, _mm512_set1_pd(1.0 / 6.0));
-    q = _mm512_fmadd_pd(q, r, _mm512_set1_pd(0.5));
-    q = _mm512_fmadd_pd(q, r, _mm512_set1_pd(1.0));
-    q = _mm512_fmadd_pd(q, r, _mm512_set1_pd(1.0));
+    __m512d q;
+    EXP_TAYLOR(q, r, _mm512_fmadd_pd, _mm512_set1_pd);
     __m512i bits = _mm512_add_epi64(_mm512_castpd_si512(t), _mm512_set1_epi64(1023));
     __m512d scale = _mm512_castsi512_pd(_mm512_slli_epi64(bits, 52));
     return _mm512_maskz_mul_pd((__mmask8)~under, q, scale);
@@ -204,17 +201,8 @@ INLINE TARGET512 __m512d log8z(__m512d x) {
     __m512d f = _mm512_sub_pd(m, _mm512_set1_pd(1.0));
     __m512d s = _mm512_div_pd(f, _mm512_add_pd(m, _mm512_set1_pd(1.0)));
     __m512d s2 = _mm512_mul_pd(s, s);
-    __m512d q = _mm512_set1_pd(2.0 / 23);
-    q = _mm512_fmadd_pd(q, s2, _mm512_set1_pd(2.0 / 21));
-    q = _mm512_fmadd_pd(q, s2, _mm512_set1_pd(2.0 / 19));
-    q = _mm512_fmadd_pd(q, s2, _mm512_set1_pd(2.0 / 17));
-    q = _mm512_fmadd_pd(q, s2, _mm512_set1_pd(2.0 / 15));
-    q = _mm512_fmadd_pd(q, s2, _mm512_set1_pd(2.0 / 13));
-    q = _mm512_fmadd_pd(q, s2, _mm512_set1_pd(2.0 / 11));
-    q = _mm512_fmadd_pd(q, s2, _mm512_set1_pd(2.0 / 9));
-    q = _mm512_fmadd_pd(q, s2, _mm512_set1_pd(2.0 / 7));
-    q = _mm512_fmadd_pd(q, s2, _mm512_set1_pd(2.0 / 5));
-    q = _mm512_fmadd_pd(q, s2, _mm512_set1_pd(2.0 / 3));
+    __m512d q;
+    LOG_ATANH_SERIES(q, s2, _mm512_fmadd_pd, _mm512_set1_pd);
     __m512d logm = _mm512_fmadd_pd(_mm512_mul_pd(s, s2), q, _mm512_add_pd(s, s));
     __m512d low = _mm512_fmadd_pd(e, _mm512_set1_pd(1.90821492927058770002e-10), logm);
     return _mm512_fmadd_pd(e, _mm512_set1_pd(6.93147180369123816490e-01), low);

@@ -41,7 +41,7 @@ final class LinearObjective {
     private var rowLabel: [Double]
     /// The one-pass multinomial kernel (few classes and columns; nil: two dgemm calls) and its scratch.
     private let fused: FusedMultinomial?
-    private let fusedScratch: UnsafeMutablePointer<Double>?
+    private var fusedScratch: [Double]
 
     var stride: Int { columns + (fitIntercept ? 1 : 0) }
     var parameterCount: Int { functions * stride }
@@ -74,28 +74,25 @@ final class LinearObjective {
         let fused = loss == .multinomial && fusedLevel > 0
             ? FusedMultinomial(classes: functions, stride: stride, maxLevel: fusedLevel) : nil
         self.fused = fused
-        if let fused {
-            fusedScratch = UnsafeMutablePointer<Double>.allocate(capacity: fused.scratchCount)
-            fusedScratch?.initialize(repeating: 0, count: fused.scratchCount)
-        } else {
-            fusedScratch = nil
-        }
+        fusedScratch = [Double](repeating: 0, count: fused?.scratchCount ?? 0)
         z = [Double](repeating: 0, count: fused == nil ? x.rows * functions : 0)
         rowLabel = [Double](repeating: 0, count: loss == .multinomial && fused == nil ? x.rows : 0)
     }
-
-    deinit { fusedScratch?.deallocate() }
 
     /// f(w) and its gradient.
     func evaluate(_ w: UnsafePointer<Double>, _ g: UnsafeMutablePointer<Double>) -> Double {
         let n = rows, d = columns, k = functions, p = stride
         var f = 0.0
-        if let fused, let fusedScratch {
+        if let fused {
             f = x.withUnsafeBufferPointer { xb in
                 labels.withUnsafeBufferPointer { lb in
-                    guard let xp = xb.baseAddress, let lp = lb.baseAddress else { return 0 }
-                    return lossScale * fused.evaluate(x: xp, rows: n, labels: lp, w: w, g: g, scale: lossScale,
-                                                      scratch: fusedScratch)
+                    fusedScratch.withUnsafeMutableBufferPointer { sb in
+                        guard let xp = xb.baseAddress, let lp = lb.baseAddress, let sp = sb.baseAddress else {
+                            return 0
+                        }
+                        return lossScale * fused.evaluate(x: xp, rows: n, labels: lp, w: w, g: g, scale: lossScale,
+                                                          scratch: sp)
+                    }
                 }
             }
         } else {
