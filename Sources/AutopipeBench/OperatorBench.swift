@@ -2,13 +2,18 @@ import AutopipeData
 import AutopipeOperators
 import Foundation
 
-/// `autopipe-bench operators DATA.csv [--operators A,B] [--repeat N]`: fit+predict time per operator.
+/// `autopipe-bench operators DATA.csv [--operators A,B] [--repeat N] [--params JSON]`: fit+predict time per
+/// operator; `--params` (a JSON object of scikit-learn parameters) applies to every operator named.
 func benchOperators() throws {
-    guard arguments.count >= 2 else { usage("autopipe-bench operators DATA.csv [--operators A,B] [--repeat N]") }
+    guard arguments.count >= 2 else {
+        usage("autopipe-bench operators DATA.csv [--operators A,B] [--repeat N] [--params JSON]")
+    }
     let path = arguments[1]
     let dataset = try Dataset(table: CSVReader().read(path: path))
     let names = option("--operators").map { $0.split(separator: ",").map(String.init) } ?? OperatorRegistry.standard.names
     let repeats = Int(option("--repeat") ?? "3") ?? 3
+    let parameters = try option("--params").map { try JSONDecoder().decode(Parameters.self, from: Data($0.utf8)) }
+        ?? Parameters()
     let learner: OperatorRole = dataset.task == .classification ? .classifier : .regressor
     for name in names {
         guard let entry = OperatorRegistry.standard.entry(named: name) else {
@@ -17,7 +22,7 @@ func benchOperators() throws {
         }
         if entry.role.isLearner && entry.role != learner { continue }
         do {
-            let op = try entry.make()
+            let op = try entry.make(parameters)
             var best = Double.infinity, bestFit = 0.0, bestPredict = 0.0
             for r in 0..<repeats {
                 var fitted: AnyFitted?

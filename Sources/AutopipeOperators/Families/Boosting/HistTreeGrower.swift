@@ -75,6 +75,10 @@ final class HistTreeGrower {
     var partition: [UInt32]
     private var buffer: [UInt32]
     private var arena: [HistBin] = []
+    /// Which bins of each slot may be non-zero: four 64-bit words per feature (bins are at most 256). A bin
+    /// outside the marks is exactly zero, so building, subtracting, scanning for splits and clearing a slot
+    /// touch only the marked bins: a node of 20 rows costs about 20 bins per feature, not 256.
+    private var marks: [UInt64] = []
     private var freeSlots: [Int] = []
     private var orderedG: [Float]
     private var orderedH: [Float]
@@ -115,12 +119,43 @@ final class HistTreeGrower {
     }
 
     private var slotSize: Int { s.offsets[s.d] }
+    private var marksPerSlot: Int { 4 * s.d }
 
+    /// A slot whose bins are all zero and unmarked.
     private func acquireSlot() -> Int {
-        if let slot = freeSlots.popLast() { return slot }
+        if let slot = freeSlots.popLast() {
+            clear(slot)
+            return slot
+        }
         let slot = arena.count / max(slotSize, 1)
         arena.append(contentsOf: repeatElement(HistBin(), count: slotSize))
+        marks.append(contentsOf: repeatElement(0, count: marksPerSlot))
         return slot
+    }
+
+    /// Zeroes the marked bins of `slot` and removes the marks.
+    private func clear(_ slot: Int) {
+        let size = slotSize, words = marksPerSlot
+        arena.withUnsafeMutableBufferPointer { a in
+            marks.withUnsafeMutableBufferPointer { m in
+                s.offsets.withUnsafeBufferPointer { offsets in
+                    let hist = a.baseAddress! + slot * size
+                    let mark = m.baseAddress! + slot * words
+                    for f in 0..<s.d {
+                        let fh = hist + offsets[f]
+                        for w in 0..<4 {
+                            var bits = mark[4 * f + w]
+                            if bits == 0 { continue }
+                            mark[4 * f + w] = 0
+                            while bits != 0 {
+                                fh[w &* 64 &+ bits.trailingZeroBitCount] = HistBin()
+                                bits &= bits &- 1
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     private func releaseSlot(_ node: Int) {
@@ -161,11 +196,11 @@ final class HistTreeGrower {
 
     private func buildHistogram(node: Int, gradients: [Float], hessians: [Float]?) {
         let start = nodes[node].start, count = nodes[node].n
-        let base = nodes[node].slot * slotSize
+        let base = nodes[node].slot * slotSize, markBase = nodes[node].slot * marksPerSlot
         let n = s.n
         arena.withUnsafeMutableBufferPointer { a in
+          marks.withUnsafeMutableBufferPointer { m in
             let hist = a.baseAddress! + base
-            for j in 0..<slotSize { hist[j] = HistBin() }
             partition.withUnsafeBufferPointer { p in
                 orderedG.withUnsafeMutableBufferPointer { og in
                     orderedH.withUnsafeMutableBufferPointer { oh in
@@ -178,40 +213,105 @@ final class HistTreeGrower {
                             }
                         }
                         s.binned.withUnsafeBufferPointer { xb in
-                            for f in 0..<s.d {
-                                let column = xb.baseAddress! + f * n
-                                let fh = hist + s.offsets[f]
-                                if hessians != nil {
-                                    for i in 0..<count {
-                                        let b = Int(column[Int(p[start + i])])
-                                        fh[b].g += Double(og[i])
-                                        fh[b].h += Double(oh[i])
-                                        fh[b].c &+= 1
-                                    }
-                                } else {
-                                    for i in 0..<count {
-                                        let b = Int(column[Int(p[start + i])])
-                                        fh[b].g += Double(og[i])
-                                        fh[b].c &+= 1
-                                    }
-                                }
-                            }
+                            accumulate(xb.baseAddress!, rows: p.baseAddress! + start, count: count,
+                                       identity: count == n, g: og.baseAddress!,
+                                       h: hessians == nil ? nil : oh.baseAddress!, hist: hist,
+                                       marks: m.baseAddress! + markBase)
                         }
                     }
                 }
             }
+          }
         }
     }
 
-    /// `target` = `parent` - `small` (in place when target is parent's slot).
-    private func subtractHistogram(parentSlot: Int, smallSlot: Int, targetSlot: Int) {
-        let size = slotSize
+    /// Adds the node's rows to `hist`, four features at a time. Each feature's bins still receive the rows in
+    /// partition order (so every sum is the same as one feature at a time, bit for bit), but the four features'
+    /// read-modify-write chains are independent: when most rows fall in one bin (a constant background pixel, a
+    /// zero product), one feature alone would wait on each add to that bin before the next.
+    @inline(__always)
+    private func accumulate(_ binned: UnsafePointer<UInt8>, rows: UnsafePointer<UInt32>, count: Int, identity: Bool,
+                            g: UnsafePointer<Float>, h: UnsafePointer<Float>?, hist: UnsafeMutablePointer<HistBin>,
+                            marks: UnsafeMutablePointer<UInt64>) {
+        let n = s.n
+        var f = 0
+        s.offsets.withUnsafeBufferPointer { offsets in
+            while f + 4 <= s.d {
+                let c0 = binned + f * n, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n
+                let h0 = hist + offsets[f], h1 = hist + offsets[f + 1]
+                let h2 = hist + offsets[f + 2], h3 = hist + offsets[f + 3]
+                let m0 = marks + 4 * f, m1 = m0 + 4, m2 = m1 + 4, m3 = m2 + 4
+                if let h {
+                    for i in 0..<count {
+                        let r = identity ? i : Int(rows[i])
+                        let gi = Double(g[i]), hi = Double(h[i])
+                        let b0 = Int(c0[r]), b1 = Int(c1[r]), b2 = Int(c2[r]), b3 = Int(c3[r])
+                        h0[b0].g += gi; h0[b0].h += hi; h0[b0].c &+= 1
+                        h1[b1].g += gi; h1[b1].h += hi; h1[b1].c &+= 1
+                        h2[b2].g += gi; h2[b2].h += hi; h2[b2].c &+= 1
+                        h3[b3].g += gi; h3[b3].h += hi; h3[b3].c &+= 1
+                        m0[b0 &>> 6] |= 1 &<< UInt64(b0 & 63); m1[b1 &>> 6] |= 1 &<< UInt64(b1 & 63)
+                        m2[b2 &>> 6] |= 1 &<< UInt64(b2 & 63); m3[b3 &>> 6] |= 1 &<< UInt64(b3 & 63)
+                    }
+                } else {
+                    for i in 0..<count {
+                        let r = identity ? i : Int(rows[i])
+                        let gi = Double(g[i])
+                        let b0 = Int(c0[r]), b1 = Int(c1[r]), b2 = Int(c2[r]), b3 = Int(c3[r])
+                        h0[b0].g += gi; h0[b0].c &+= 1
+                        h1[b1].g += gi; h1[b1].c &+= 1
+                        h2[b2].g += gi; h2[b2].c &+= 1
+                        h3[b3].g += gi; h3[b3].c &+= 1
+                        m0[b0 &>> 6] |= 1 &<< UInt64(b0 & 63); m1[b1 &>> 6] |= 1 &<< UInt64(b1 & 63)
+                        m2[b2 &>> 6] |= 1 &<< UInt64(b2 & 63); m3[b3 &>> 6] |= 1 &<< UInt64(b3 & 63)
+                    }
+                }
+                f += 4
+            }
+            while f < s.d {
+                let column = binned + f * n
+                let fh = hist + offsets[f], mf = marks + 4 * f
+                for i in 0..<count {
+                    let b = Int(column[identity ? i : Int(rows[i])])
+                    fh[b].g += Double(g[i])
+                    if let h { fh[b].h += Double(h[i]) }
+                    fh[b].c &+= 1
+                    mf[b &>> 6] |= 1 &<< UInt64(b & 63)
+                }
+                f += 1
+            }
+        }
+    }
+
+    /// `parent` -= `small`, in the parent's slot, over the parent's marked bins (the smaller child's rows are
+    /// the parent's, so its marks are among them). Bins that come out exactly zero lose their mark.
+    private func subtractHistogram(parentSlot: Int, smallSlot: Int) {
+        let size = slotSize, words = marksPerSlot
         arena.withUnsafeMutableBufferPointer { a in
-            let p = a.baseAddress! + parentSlot * size
-            let q = a.baseAddress! + smallSlot * size
-            let t = a.baseAddress! + targetSlot * size
-            for j in 0..<size {
-                t[j] = HistBin(g: p[j].g - q[j].g, h: p[j].h - q[j].h, c: p[j].c &- q[j].c)
+            marks.withUnsafeMutableBufferPointer { m in
+                s.offsets.withUnsafeBufferPointer { offsets in
+                    let mark = m.baseAddress! + parentSlot * words
+                    for f in 0..<s.d {
+                        let p = a.baseAddress! + parentSlot * size + offsets[f]
+                        let q = a.baseAddress! + smallSlot * size + offsets[f]
+                        for w in 0..<4 {
+                            var bits = mark[4 * f + w]
+                            var keep = bits
+                            while bits != 0 {
+                                let k = bits.trailingZeroBitCount
+                                bits &= bits &- 1
+                                let b = w &* 64 &+ k
+                                // A zero result is +0.0 (x - x is +0.0, and sums from +0.0 are never -0.0),
+                                // so it is stored as is and only its mark goes; no branch on the data.
+                                let v = HistBin(g: p[b].g - q[b].g, h: p[b].h - q[b].h, c: p[b].c &- q[b].c)
+                                p[b] = v
+                                let zero = (v.c == 0) && (v.g == 0) && (v.h == 0)
+                                keep &= ~(UInt64(zero ? 1 : 0) &<< UInt64(k))
+                            }
+                            mark[4 * f + w] = keep
+                        }
+                    }
+                }
             }
         }
     }
@@ -238,38 +338,52 @@ final class HistTreeGrower {
             allowed = mask
         }
         let minLeaf = s.minSamplesLeaf, minHess = s.minHessianToSplit
+        // Only marked bins are visited. An unmarked bin is exactly zero, and so is a skipped marked one: adding
+        // it would leave every sum, check and gain as at the bin before, which was not a strictly better split.
+        // (The zero test must be exact: a bin emptied by histogram subtraction can keep rounding residue.)
         arena.withUnsafeBufferPointer { a in
+          marks.withUnsafeBufferPointer { m in
             let hist = a.baseAddress! + nodes[node].slot * slotSize
+            let slotMarks = m.baseAddress! + nodes[node].slot * marksPerSlot
             for f in 0..<s.d {
                 if let allowed, !allowed[f] { continue }
                 let fh = hist + s.offsets[f]
+                let mark = slotMarks + 4 * f
                 var split = Split()
                 split.feature = f
                 let hasMissing = s.hasMissing[f]
                 let end = s.binsNonMissing[f] - 1 + (hasMissing ? 1 : 0)
-                // Left to right: missing values (if any) go right.
+                // Left to right over bins 0..<end: missing values (if any) go right.
                 var gL = 0.0, hL = 0.0, nL = 0
                 var bestGain = -1.0, found = false
                 var bestBin = 0, bestGL = 0.0, bestHL = 0.0, bestNL = 0
-                var b = 0
-                while b < end {
-                    nL += Int(fh[b].c)
-                    let nR = n - nL
-                    hL += constantHessian ? Double(fh[b].c) : fh[b].h
-                    let hR = sumH - hL
-                    gL += fh[b].g
-                    let gR = sumG - gL
-                    b += 1
-                    if nL < minLeaf { continue }
-                    if nR < minLeaf { break }
-                    if hL < minHess { continue }
-                    if hR < minHess { break }
-                    let gain = lossCurrent - gL * nodeValue(gL, hL) - gR * nodeValue(gR, hR)
-                    if gain > bestGain && gain > s.minGainToSplit {
-                        found = true
-                        bestGain = gain
-                        bestBin = b - 1
-                        bestGL = gL; bestHL = hL; bestNL = nL
+                leftToRight: for w in 0..<4 {
+                    let low = w &* 64
+                    if low >= end { break }
+                    var bits = mark[w]
+                    if end - low < 64 { bits &= (1 &<< UInt64(end - low)) &- 1 }
+                    while bits != 0 {
+                        let b = low &+ bits.trailingZeroBitCount
+                        bits &= bits &- 1
+                        let bin = fh[b]
+                        if bin.c == 0 && bin.g == 0 && (constantHessian || bin.h == 0) { continue }
+                        nL += Int(bin.c)
+                        let nR = n - nL
+                        hL += constantHessian ? Double(bin.c) : bin.h
+                        let hR = sumH - hL
+                        gL += bin.g
+                        let gR = sumG - gL
+                        if nL < minLeaf { continue }
+                        if nR < minLeaf { break leftToRight }
+                        if hL < minHess { continue }
+                        if hR < minHess { break leftToRight }
+                        let gain = lossCurrent - gL * nodeValue(gL, hL) - gR * nodeValue(gR, hR)
+                        if gain > bestGain && gain > s.minGainToSplit {
+                            found = true
+                            bestGain = gain
+                            bestBin = b
+                            bestGL = gL; bestHL = hL; bestNL = nL
+                        }
                     }
                 }
                 if found {
@@ -279,32 +393,41 @@ final class HistTreeGrower {
                     split.gLeft = bestGL; split.hLeft = bestHL
                     split.nLeft = bestNL
                 }
-                // Right to left (only with missing values): missing values go left.
+                // Right to left (only with missing values): missing values go left. Adding bin j (from
+                // binsNonMissing - 1 down to 1) to the right side tries the threshold j - 1.
                 if hasMissing && s.binsNonMissing[f] >= 2 {
                     var gR = 0.0, hR = 0.0, nR = 0
                     var found2 = false
                     bestGain = split.gain
-                    var bin = s.binsNonMissing[f] - 2
-                    while bin >= 0 {
-                        let slot = fh[bin + 1]
-                        nR += Int(slot.c)
-                        let nL2 = n - nR
-                        hR += constantHessian ? Double(slot.c) : slot.h
-                        let hL2 = sumH - hR
-                        gR += slot.g
-                        let gL2 = sumG - gR
-                        let current = bin
-                        bin -= 1
-                        if nR < minLeaf { continue }
-                        if nL2 < minLeaf { break }
-                        if hR < minHess { continue }
-                        if hL2 < minHess { break }
-                        let gain = lossCurrent - gL2 * nodeValue(gL2, hL2) - gR * nodeValue(gR, hR)
-                        if gain > bestGain && gain > s.minGainToSplit {
-                            found2 = true
-                            bestGain = gain
-                            bestBin = current
-                            bestGL = gL2; bestHL = hL2; bestNL = nL2
+                    let top = s.binsNonMissing[f] - 1
+                    rightToLeft: for w in stride(from: top &>> 6, through: 0, by: -1) {
+                        let low = w &* 64
+                        var bits = mark[w]
+                        if top - low < 63 { bits &= (1 &<< UInt64(top - low + 1)) &- 1 }
+                        if w == 0 { bits &= ~1 }
+                        while bits != 0 {
+                            let k = 63 &- bits.leadingZeroBitCount
+                            bits &= ~(1 &<< UInt64(k))
+                            let j = low &+ k
+                            let slot = fh[j]
+                            if slot.c == 0 && slot.g == 0 && (constantHessian || slot.h == 0) { continue }
+                            nR += Int(slot.c)
+                            let nL2 = n - nR
+                            hR += constantHessian ? Double(slot.c) : slot.h
+                            let hL2 = sumH - hR
+                            gR += slot.g
+                            let gL2 = sumG - gR
+                            if nR < minLeaf { continue }
+                            if nL2 < minLeaf { break rightToLeft }
+                            if hR < minHess { continue }
+                            if hL2 < minHess { break rightToLeft }
+                            let gain = lossCurrent - gL2 * nodeValue(gL2, hL2) - gR * nodeValue(gR, hR)
+                            if gain > bestGain && gain > s.minGainToSplit {
+                                found2 = true
+                                bestGain = gain
+                                bestBin = j - 1
+                                bestGL = gL2; bestHL = hL2; bestNL = nL2
+                            }
                         }
                     }
                     if found2 {
@@ -317,6 +440,7 @@ final class HistTreeGrower {
                 }
                 if split.gain > best.gain { best = split }
             }
+          }
         }
         if best.gain > 0 {
             best.gRight = sumG - best.gLeft
@@ -407,7 +531,7 @@ final class HistTreeGrower {
         nodes[small].slot = acquireSlot()
         buildHistogram(node: small, gradients: gradients, hessians: hessians)
         // The larger child's histogram is the parent's minus the smaller's, computed in the parent's slot.
-        subtractHistogram(parentSlot: parentSlot, smallSlot: nodes[small].slot, targetSlot: parentSlot)
+        subtractHistogram(parentSlot: parentSlot, smallSlot: nodes[small].slot)
         nodes[large].slot = parentSlot
         if splitLeft { findSplitAndPush(leftIndex, generator: &generator) }
         if splitRight { findSplitAndPush(rightIndex, generator: &generator) }
