@@ -80,21 +80,26 @@ final class CSVTableAssembler {
                                          reason: "internal error: a piece holds \(piece.count) cells for \(piece.rows) rows")
         }
         reserve(adding: piece)
+        var remaps: [(column: Int, map: [Double])] = []
         for column in 0..<columnCount {
             switch (numeric[column], piece.numeric[column]) {
             case (true, true):
                 break
             case (true, false):
                 makeCategorical(column)
-                remapCodes(piece, column)
+                remaps.append((column, codeMap(piece, column)))
             case (false, true):
                 nameNumbers(piece, column)
             case (false, false):
-                remapCodes(piece, column)
+                remaps.append((column, codeMap(piece, column)))
             }
             missingCounts[column] += piece.missingCounts[column]
         }
+        // A map that changes nothing (the piece met the table's categories in the same order) is dropped.
+        remaps.removeAll { entry in entry.map.indices.allSatisfy { entry.map[$0] == Double($0) } }
+        let base = cells.count
         cells.append(contentsOf: UnsafeBufferPointer(start: piece.cells, count: piece.count))
+        if !remaps.isEmpty { recode(from: base, remaps) }
         rows += piece.rows
         cursor = piece.end
         cursorLine += piece.lines
@@ -136,14 +141,25 @@ final class CSVTableAssembler {
         }
     }
 
-    /// A piece's local category codes become the table's.
-    private func remapCodes(_ piece: CSVPieceResult, _ column: Int) {
-        let map = piece.levels[column].map { Double(intern($0, column)) }
-        var index = column
-        while index < piece.count {
-            let value = piece.cells[index]
-            if !value.isNaN { piece.cells[index] = map[Int(value)] }
-            index += columnCount
+    /// The table's code for each of a piece's local category codes.
+    private func codeMap(_ piece: CSVPieceResult, _ column: Int) -> [Double] {
+        piece.levels[column].map { Double(intern($0, column)) }
+    }
+
+    /// Recodes the given columns of the rows from cell `base` on, all columns in one pass over the rows (a pass
+    /// per column would sweep the same memory once for each).
+    private func recode(from base: Int, _ remaps: [(column: Int, map: [Double])]) {
+        let columnCount = self.columnCount
+        cells.withUnsafeMutableBufferPointer { buffer in
+            guard let cells = buffer.baseAddress else { return }
+            var row = base
+            while row < buffer.count {
+                for (column, map) in remaps {
+                    let value = cells[row + column]
+                    if !value.isNaN { cells[row + column] = map[Int(value)] }
+                }
+                row += columnCount
+            }
         }
     }
 
@@ -176,22 +192,17 @@ final class CSVTableAssembler {
     /// The finished table. Categories are stored sorted, so codes do not depend on row order.
     func table() throws -> Table {
         if rows == 0 { throw DataError.headerOnly(path: settings.file.path) }
-        let columnCount = self.columnCount
+        var remaps: [(column: Int, map: [Double])] = []
         for column in 0..<columnCount where !numeric[column] {
             let old = levels[column]
             let order = old.indices.sorted { old[$0] < old[$1] }
+            if order.indices.allSatisfy({ order[$0] == $0 }) { continue }
             var remap = [Double](repeating: 0, count: old.count)
             for (newCode, oldCode) in order.enumerated() { remap[oldCode] = Double(newCode) }
-            cells.withUnsafeMutableBufferPointer { buffer in
-                var index = column
-                while index < buffer.count {
-                    let value = buffer[index]
-                    if !value.isNaN { buffer[index] = remap[Int(value)] }
-                    index += columnCount
-                }
-            }
+            remaps.append((column, remap))
             levels[column] = order.map { old[$0] }
         }
+        if !remaps.isEmpty { recode(from: 0, remaps) }
         let matrix = Matrix(rows: rows, columns: columnCount, values: cells)
         cells = []
         return Table(names: header.names, kinds: numeric.map { $0 ? .numeric : .categorical }, cells: matrix,

@@ -123,6 +123,52 @@ public struct Matrix: Sendable, Hashable, Codable {
         Matrix(rows: columns, columns: rows, values: columnMajorValues())
     }
 
+    /// The non-finite values a matrix holds.
+    public enum Finiteness: Sendable, Equatable {
+        case finite
+        /// NaN (a missing value) somewhere, no infinity.
+        case missingOnly
+        case infinite
+    }
+
+    /// `allFinite` and `hasInfinity` in one pass: blocks of 1,024 values are summed as in `allFinite`, and only a
+    /// block whose sum is not finite is looked at again (while it is still in cache) for an infinity.
+    public var finiteness: Finiteness {
+        values.withUnsafeBufferPointer { v in
+            guard let base = v.baseAddress else { return .finite }
+            let raw = UnsafeRawPointer(base)
+            let n = v.count
+            let magnitude = SIMD8<UInt64>(repeating: 0x7FFF_FFFF_FFFF_FFFF)
+            let infinity = SIMD8<UInt64>(repeating: Double.infinity.bitPattern)
+            var missing = false
+            var i = 0
+            while i + 8 <= n {
+                let blockStart = i
+                let stop = min(n - 7, i + 1024)
+                var sum = SIMD8<Double>(repeating: 0)
+                while i < stop {
+                    sum += raw.loadUnaligned(fromByteOffset: i * 8, as: SIMD8<Double>.self) * 0
+                    i += 8
+                }
+                if !sum.sum().isFinite {
+                    var k = blockStart
+                    while k < i {
+                        let bits = raw.loadUnaligned(fromByteOffset: k * 8, as: SIMD8<UInt64>.self)
+                        if any(bits & magnitude .== infinity) { return .infinite }
+                        k += 8
+                    }
+                    missing = true
+                }
+            }
+            while i < n {
+                if v[i].isInfinite { return .infinite }
+                if v[i].isNaN { missing = true }
+                i += 1
+            }
+            return missing ? .missingOnly : .finite
+        }
+    }
+
     /// True when every value is finite (no NaN, no infinity). Eight lanes at a time: `v * 0` is 0 for a finite
     /// value and NaN for NaN or an infinity, and a NaN stays in the running sum; checked every 1,024 values so a
     /// bad value near the start is found early.

@@ -16,9 +16,10 @@ public struct AnyOperator: Sendable {
 
     /// NaN is allowed only where the operator handles it; infinity never is.
     static func checkValues(_ x: Matrix, acceptsMissing: Bool, operator name: String) throws {
-        if x.allFinite { return }
-        if !acceptsMissing || x.hasInfinity {
-            throw OperatorError.nonFiniteInput(operator: name)
+        switch x.finiteness {
+        case .finite: return
+        case .missingOnly: if !acceptsMissing { throw OperatorError.nonFiniteInput(operator: name) }
+        case .infinite: throw OperatorError.nonFiniteInput(operator: name)
         }
     }
 
