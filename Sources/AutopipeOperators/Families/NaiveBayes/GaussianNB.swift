@@ -63,10 +63,12 @@ public struct GaussianNB: Classifier {
                 guard logPrior[c].isFinite else { return 0 }
                 return -0.5 * variance[c].reduce(0) { $0 + log(2 * Double.pi * $1) }
             }
-            let means = theta.flatMap { $0 }, variances = variance.flatMap { $0 }
+            // Multiplying by 1 / variance instead of dividing: a division per value and class was most of predict's
+            // time (it differs from scikit-learn's quotient in the last bit or so; fixtures allow 1e-6).
+            let means = theta.flatMap { $0 }, inverses = variance.flatMap { $0 }.map { 1 / $0 }
             x.values.withUnsafeBufferPointer { v in
                 means.withUnsafeBufferPointer { mu in
-                    variances.withUnsafeBufferPointer { s2 in
+                    inverses.withUnsafeBufferPointer { inverse in
                         out.values.withUnsafeMutableBufferPointer { o in
                             for r in 0..<x.rows {
                                 let base = r * d
@@ -79,7 +81,7 @@ public struct GaussianNB: Classifier {
                                     let offset = c * d
                                     for j in 0..<d {
                                         let diff = v[base + j] - mu[offset + j]
-                                        s += diff * diff / s2[offset + j]
+                                        s += diff * diff * inverse[offset + j]
                                     }
                                     o[r * k + c] = logPrior[c] + constant[c] - 0.5 * s
                                 }
