@@ -80,6 +80,26 @@ def write_datasets():
     return {"digits": os.path.join(ROOT, "datasets", "digits.csv"), **paths}
 
 
+def write_wide_datasets():
+    """The input of TPOT's costliest pipeline on the bundled data: StandardScaler then degree-2 PolynomialFeatures
+    (no bias column) of breast_cancer (495 columns) and digits (2,144 columns), on 80% of the rows (one fold of
+    five-fold cross-validation)."""
+    from sklearn.preprocessing import PolynomialFeatures, StandardScaler
+    paths = {}
+    for name in ("breast_cancer", "digits"):
+        path = os.path.join(OUT, f"{name}_poly.csv")
+        if not os.path.exists(path):
+            frame = pd.read_csv(os.path.join(ROOT, "datasets", f"{name}.csv"))
+            frame = frame.sample(frac=0.8, random_state=0)
+            X = frame.iloc[:, :-1].to_numpy(dtype=np.float64)
+            X = PolynomialFeatures(include_bias=False).fit_transform(StandardScaler().fit_transform(X))
+            out = pd.DataFrame(X, columns=[f"f{i}" for i in range(X.shape[1])])
+            out["target"] = frame.iloc[:, -1].to_numpy()
+            out.to_csv(path, index=False)
+        paths[f"{name} poly (StandardScaler, PolynomialFeatures)"] = path
+    return paths
+
+
 def python_value(name, key, value):
     """autopipe spells a few scikit-learn values differently where its parameter table cannot mix types (see the
     operators' doc comments): PCA's iterated_power None is 'auto'; RFE's step >= 1 is an int count."""
@@ -148,16 +168,25 @@ def main():
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--datasets", help="comma-separated dataset labels to run (default: all)")
     parser.add_argument("--no-memory", action="store_true", help="skip the random-forest peak-memory check")
+    parser.add_argument("--params", help="JSON object of parameters for every operator named (both sides), "
+                        "e.g. '{\"learning_rate\": 0.01, \"max_depth\": 4}'")
+    parser.add_argument("--wide", action="store_true",
+                        help="also breast_cancer and digits after StandardScaler + PolynomialFeatures (495 and "
+                             "2,144 columns)")
     args = parser.parse_args()
+    overrides = json.loads(args.params) if args.params else {}
     if not os.path.exists(BENCH):
         sys.exit("build first: swift build -c release --product autopipe-bench")
     import sklearn
     params = {}
     for line in subprocess.run([BENCH, "params"], check=True, capture_output=True, text=True).stdout.splitlines():
         item = json.loads(line)
+        item["parameters"].update({k: v for k, v in overrides.items() if k in item["parameters"]})
         params[item["operator"]] = item
     wanted = args.operators.split(",") if args.operators else list(params)
     datasets = write_datasets()
+    if args.wide:
+        datasets.update(write_wide_datasets())
     if args.datasets:
         datasets = {k: v for k, v in datasets.items() if any(d in k for d in args.datasets.split(","))}
     print(f"scikit-learn {sklearn.__version__}, numpy {np.__version__}; best of {args.repeat}; "
@@ -170,7 +199,8 @@ def main():
         task = "regression" if "regression" in label else "classification"
         ours = {}
         run = subprocess.run([BENCH, "operators", path, "--operators", ",".join(wanted), "--repeat",
-                              str(args.repeat)], capture_output=True, text=True)
+                              str(args.repeat)] + (["--params", args.params] if args.params else []),
+                             capture_output=True, text=True)
         for line in run.stdout.splitlines():
             item = json.loads(line)
             ours[item["operator"]] = item
