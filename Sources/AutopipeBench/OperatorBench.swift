@@ -2,16 +2,19 @@ import AutopipeData
 import AutopipeOperators
 import Foundation
 
-/// `autopipe-bench operators DATA.csv [--operators A,B] [--repeat N] [--params JSON]`: fit+predict time per
-/// operator; `--params` (a JSON object of scikit-learn parameters) applies to every operator named.
+/// `autopipe-bench operators DATA.csv [--operators A,B] [--repeat N] [--min-seconds S] [--params JSON]`:
+/// fit+predict time per operator, the best of at least N runs and of as many more as fit in S seconds (so an
+/// operator that takes 10 ms is timed over enough runs for a stable minimum); `--params` (a JSON object of
+/// scikit-learn parameters) applies to every operator named.
 func benchOperators() throws {
     guard arguments.count >= 2 else {
-        usage("autopipe-bench operators DATA.csv [--operators A,B] [--repeat N] [--params JSON]")
+        usage("autopipe-bench operators DATA.csv [--operators A,B] [--repeat N] [--min-seconds S] [--params JSON]")
     }
     let path = arguments[1]
     let dataset = try Dataset(table: CSVReader().read(path: path))
     let names = option("--operators").map { $0.split(separator: ",").map(String.init) } ?? OperatorRegistry.standard.names
     let repeats = Int(option("--repeat") ?? "3") ?? 3
+    let minSeconds = Double(option("--min-seconds") ?? "0") ?? 0
     let parameters = try option("--params").map { try JSONDecoder().decode(Parameters.self, from: Data($0.utf8)) }
         ?? Parameters()
     let learner: OperatorRole = dataset.task == .classification ? .classifier : .regressor
@@ -24,7 +27,9 @@ func benchOperators() throws {
         do {
             let op = try entry.make(parameters)
             var best = Double.infinity, bestFit = 0.0, bestPredict = 0.0
-            for r in 0..<repeats {
+            var r = 0, spent = 0.0
+            while r < repeats || (spent < minSeconds && r < 1000) {
+                defer { r += 1 }
                 var fitted: AnyFitted?
                 let fitTime = try seconds { fitted = try op.fit(dataset.features, dataset.targets, context: FitContext(seed: UInt64(r))) }
                 guard let model = fitted else { continue }
@@ -35,6 +40,7 @@ func benchOperators() throws {
                     case .regressor: _ = try model.predictValues(dataset.features)
                     }
                 }
+                spent += fitTime + predictTime
                 if fitTime + predictTime < best {
                     best = fitTime + predictTime
                     bestFit = fitTime

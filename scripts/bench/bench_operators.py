@@ -139,9 +139,12 @@ def sklearn_estimator(name, role, params, task):
     return cls(**kwargs)
 
 
-def time_sklearn(estimator, X, y, role, repeats):
+def time_sklearn(estimator, X, y, role, repeats, min_seconds):
+    """Best of at least `repeats` runs and of as many more as fit in `min_seconds` (as autopipe-bench)."""
     best = None
-    for _ in range(repeats):
+    runs, spent = 0, 0.0
+    while runs < repeats or (spent < min_seconds and runs < 1000):
+        runs += 1
         from sklearn.base import clone
         model = clone(estimator)
         t0 = time.perf_counter()
@@ -157,6 +160,7 @@ def time_sklearn(estimator, X, y, role, repeats):
             model.transform(X)
         t2 = time.perf_counter()
         total = t2 - t0
+        spent += total
         if best is None or total < best[0]:
             best = (total, t1 - t0, t2 - t1)
     return best
@@ -165,7 +169,10 @@ def time_sklearn(estimator, X, y, role, repeats):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--operators", help="comma-separated operator names (default: all)")
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=3, help="at least this many runs per operator and side")
+    parser.add_argument("--min-seconds", type=float, default=1.0,
+                        help="keep repeating (up to 1,000 runs) until this much time was spent, so that operators "
+                             "taking milliseconds get a stable best time on both sides")
     parser.add_argument("--datasets", help="comma-separated dataset labels to run (default: all)")
     parser.add_argument("--no-memory", action="store_true", help="skip the random-forest peak-memory check")
     parser.add_argument("--params", help="JSON object of parameters for every operator named (both sides), "
@@ -189,7 +196,8 @@ def main():
         datasets.update(write_wide_datasets())
     if args.datasets:
         datasets = {k: v for k, v in datasets.items() if any(d in k for d in args.datasets.split(","))}
-    print(f"scikit-learn {sklearn.__version__}, numpy {np.__version__}; best of {args.repeat}; "
+    print(f"scikit-learn {sklearn.__version__}, numpy {np.__version__}; best of >= {args.repeat} runs and "
+          f">= {args.min_seconds} s per operator and side; "
           f"ratio = scikit-learn time / autopipe time (>1: autopipe faster)")
     ratios = []
     for label, path in datasets.items():
@@ -199,7 +207,8 @@ def main():
         task = "regression" if "regression" in label else "classification"
         ours = {}
         run = subprocess.run([BENCH, "operators", path, "--operators", ",".join(wanted), "--repeat",
-                              str(args.repeat)] + (["--params", args.params] if args.params else []),
+                              str(args.repeat), "--min-seconds", str(args.min_seconds)]
+                             + (["--params", args.params] if args.params else []),
                              capture_output=True, text=True)
         for line in run.stdout.splitlines():
             item = json.loads(line)
@@ -220,7 +229,7 @@ def main():
             try:
                 estimator = sklearn_estimator(name, role, params[name]["parameters"], task)
                 fit_y = y if task == "classification" or role != "classifier" else y
-                theirs = time_sklearn(estimator, X, fit_y, role, args.repeat)
+                theirs = time_sklearn(estimator, X, fit_y, role, args.repeat, args.min_seconds)
             except Exception as error:  # a peer that cannot run this configuration
                 print(f"{name:34} {item['total_seconds']:11.4f} sklearn error: {error}")
                 continue
