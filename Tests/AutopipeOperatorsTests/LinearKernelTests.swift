@@ -35,7 +35,7 @@ struct LinearKernelTests {
             return (f, g)
         }
         let (fb, gb) = evaluate(reference)
-        for level in Int32(1)...Int32(autopipe_kernels_level()) {
+        for level in stride(from: Int32(1), through: autopipe_kernels_level(), by: 1) {
             let (fa, ga) = evaluate(make(level))
             #expect(abs(fa - fb) <= 1e-12 * abs(fb), "level \(level): loss \(fa) vs \(fb)")
             let scale = gb.map(abs).max() ?? 1
@@ -51,7 +51,7 @@ struct LinearKernelTests {
         var model = LogisticRegression(validated: LogisticRegression.space.defaults)
         model.fusedLevel = 0
         let b = try model.fit(data.features, y, classCount: count, context: FitContext(seed: 0))
-        for level in Int32(1)...Int32(autopipe_kernels_level()) {
+        for level in stride(from: Int32(1), through: autopipe_kernels_level(), by: 1) {
             model.fusedLevel = level
             let a = try model.fit(data.features, y, classCount: count, context: FitContext(seed: 0))
             let coefDiff = zip(a.coefficients + a.intercepts, b.coefficients + b.intercepts).map { abs($0 - $1) }

@@ -26,6 +26,12 @@ double autopipe_multinomial(int level, const double *x, long n, long p, const lo
 double autopipe_sgd_dot(int level, const double *w, const double *x, long n);
 void autopipe_sgd_axpy(int level, double a, const double *x, double *w, long n);
 
+/// VectorMath.swift's expCore(v[i] * scale) and tanhCore(v[i]) over n values in place, bit-identical to the Swift
+/// versions (the callers check the arguments' range first, as for the Swift loops). 1 <= level <=
+/// autopipe_kernels_level().
+void autopipe_exp_block(int level, double *v, long n, double scale);
+void autopipe_tanh_block(int level, double *v, long n);
+
 /// A prefetch hint for the cache line holding p (read, keep in all cache levels).
 static inline void autopipe_prefetch(const void *p) { __builtin_prefetch(p, 0, 3); }
 

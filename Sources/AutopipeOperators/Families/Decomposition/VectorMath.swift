@@ -1,3 +1,4 @@
+import CAutopipeKernels
 #if canImport(Glibc)
 import Glibc
 #else
@@ -9,8 +10,12 @@ import Darwin
 /// times faster than one C-library call per element (numpy evaluates these with SIMD too, so the kernel maps and
 /// FastICA need them to keep up). Each block of 256 values is first checked; a block holding an argument outside
 /// the reduced algorithms' range (non-finite, |x| beyond the exp range, |x| > 1e6 for cos) uses the C library.
+/// On CPUs with AVX2 or AVX-512, exp and tanh blocks run in `CAutopipeKernels` (vmath.c): the same operations on
+/// four or eight lanes, bit-identical (VectorMathKernelTests compares them).
 enum VectorMath {
     static let block = 256
+    /// The vector kernels' instruction level (0: the Swift loops).
+    static let kernelLevel = autopipe_kernels_level()
     /// 1.5 * 2^52: adding and subtracting it rounds a double of magnitude < 2^51 to an integer.
     static let magic = 6_755_399_441_055_744.0
 
@@ -33,8 +38,8 @@ enum VectorMath {
         return y * Double(bitPattern: UInt64(bitPattern: exponent &<< 52))
     }
 
-    /// `v[i] = exp(scale * v[i])` in place.
-    static func exp(_ v: UnsafeMutableBufferPointer<Double>, scale: Double = 1) {
+    /// `v[i] = exp(scale * v[i])` in place (`level`: see `kernelLevel`).
+    static func exp(_ v: UnsafeMutableBufferPointer<Double>, scale: Double = 1, level: Int32 = kernelLevel) {
         var start = 0
         while start < v.count {
             let end = min(start + block, v.count)
@@ -43,7 +48,9 @@ enum VectorMath {
                 let x = v[i] * scale
                 inRange = inRange && x >= -708 && x <= 709
             }
-            if inRange {
+            if inRange, level > 0, let base = v.baseAddress {
+                autopipe_exp_block(level, base + start, end - start, scale)
+            } else if inRange {
                 for i in start..<end { v[i] = expCore(v[i] * scale) }
             } else {
                 for i in start..<end { v[i] = Glibc.exp(v[i] * scale) }
@@ -68,14 +75,16 @@ enum VectorMath {
         return a < 0.625 ? small : signed
     }
 
-    /// `v[i] = tanh(v[i])` in place.
-    static func tanh(_ v: UnsafeMutableBufferPointer<Double>) {
+    /// `v[i] = tanh(v[i])` in place (`level`: see `kernelLevel`).
+    static func tanh(_ v: UnsafeMutableBufferPointer<Double>, level: Int32 = kernelLevel) {
         var start = 0
         while start < v.count {
             let end = min(start + block, v.count)
             var finite = true
             for i in start..<end { finite = finite && v[i] == v[i] }
-            if finite {
+            if finite, level > 0, let base = v.baseAddress {
+                autopipe_tanh_block(level, base + start, end - start)
+            } else if finite {
                 for i in start..<end { v[i] = tanhCore(v[i]) }
             } else {
                 for i in start..<end { v[i] = Glibc.tanh(v[i]) }
