@@ -195,27 +195,8 @@ public struct Matrix: Sendable, Hashable, Codable {
         }
     }
 
-    /// True when some value is +infinity or -infinity (NaN is not). Eight lanes at a time, on the bit patterns.
-    public var hasInfinity: Bool {
-        values.withUnsafeBufferPointer { v in
-            guard let base = v.baseAddress else { return false }
-            let raw = UnsafeRawPointer(base)
-            let n = v.count
-            let magnitude = SIMD8<UInt64>(repeating: 0x7FFF_FFFF_FFFF_FFFF)
-            let infinity = SIMD8<UInt64>(repeating: Double.infinity.bitPattern)
-            var i = 0
-            while i + 8 <= n {
-                let bits = raw.loadUnaligned(fromByteOffset: i * 8, as: SIMD8<UInt64>.self)
-                if any(bits & magnitude .== infinity) { return true }
-                i += 8
-            }
-            while i < n {
-                if v[i].isInfinite { return true }
-                i += 1
-            }
-            return false
-        }
-    }
+    /// True when some value is +infinity or -infinity (NaN is not).
+    public var hasInfinity: Bool { finiteness == .infinite }
 
     /// True when some value is NaN.
     public var hasNaN: Bool {
