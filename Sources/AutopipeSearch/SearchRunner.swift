@@ -127,7 +127,7 @@ public struct SearchRunner: Sendable {
                 } else {
                     observer.note("the refit of \(candidate.pipeline) failed (\(error)); trying the next pipeline")
                 }
-                if budget.remaining + budget.tolerance * 0.5 <= 0 { break }
+                if budget.refitRemaining <= 0 { break }
             }
         }
         var holdout: Double?

@@ -96,4 +96,19 @@ struct TimeLimitTests {
         let took = ContinuousClock.now - start
         return Double(took.components.seconds) + Double(took.components.attoseconds) * 1e-18
     }
+
+    @Test("The final refit may use the tolerance less the output margin, even when the search wound down late")
+    func refitDeadline() {
+        let token = CancellationToken()
+        let late = TimeBudget(start: ContinuousClock.now - .seconds(6), limit: 5, token: token)
+        defer { late.finish() }
+        // 5 s limit, 2 s tolerance, 0.3 s for the outputs: 0.7 s left for a refit started at 6 s.
+        #expect(abs(late.refitRemaining - (5 + 2 - TimeBudget.outputMargin - 6)) < 0.1)
+        #expect(!late.refitToken().isCancelled)
+        let over = TimeBudget(start: ContinuousClock.now - .seconds(8), limit: 5, token: CancellationToken())
+        defer { over.finish() }
+        #expect(over.refitRemaining < 0)
+        let unlimited = TimeBudget(start: ContinuousClock.now, limit: nil, token: CancellationToken())
+        #expect(unlimited.refitRemaining == .infinity)
+    }
 }

@@ -54,11 +54,17 @@ public final class TimeBudget: @unchecked Sendable {
     /// Whether the search must stop now.
     public var isExhausted: Bool { token.isCancelled || remaining <= reserve }
 
-    /// A token for the final refit: it expires halfway into the tolerance, leaving the rest for the output.
+    /// Seconds the final refit may still take: up to the end of the tolerance less `outputMargin` for writing
+    /// the outputs. A search that wound down late (a loaded machine) still leaves the refit most of the tolerance.
+    public var refitRemaining: Double {
+        guard let limit else { return .infinity }
+        return limit + tolerance - Self.outputMargin - elapsed
+    }
+
+    /// A token for the final refit that expires after `refitRemaining`.
     public func refitToken() -> CancellationToken {
-        guard let limit else { return .none }
-        let seconds = max(limit + 0.5 * tolerance - elapsed, 0.001)
-        return CancellationToken(timeLimit: seconds)
+        guard limit != nil else { return .none }
+        return CancellationToken(timeLimit: max(refitRemaining, 0.001))
     }
 
     /// Ends the watchdog (the search is over).
