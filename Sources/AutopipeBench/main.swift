@@ -1,3 +1,4 @@
+import AutopipeOperators
 import Foundation
 
 // autopipe-bench: the Swift side of the benchmarks under scripts/bench (which run the Python peers in the same
@@ -8,6 +9,7 @@ import Foundation
 //   autopipe-bench csv DATA.csv [--repeat N] [--dataset]                CSV load time and peak memory
 //   autopipe-bench cluster-capacity [--tasks N] [--workers W] [--threads T] [--codec]   scheduler round trips/s
 
+MemoryTuning.reuseLargeBlocks()
 do {
     switch arguments.first {
     case "operators": try benchOperators()

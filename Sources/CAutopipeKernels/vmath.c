@@ -75,3 +75,18 @@ void autopipe_exp_block(int level, double *v, long n, double scale) {
 void autopipe_tanh_block(int level, double *v, long n) {
     if (level >= 2) tanh512(v, n); else tanh256(v, n);
 }
+
+long autopipe_count_nan(const double *v, long n) {
+    long count = 0;
+    for (long i = 0; i < n; i++) count += v[i] != v[i];
+    return count;
+}
+
+long autopipe_count_outside(const double *v, long n, double scale, double lo, double hi) {
+    long count = 0;
+    for (long i = 0; i < n; i++) {
+        double x = v[i] * scale;
+        count += !(x >= lo && x <= hi);
+    }
+    return count;
+}

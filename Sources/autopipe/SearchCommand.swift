@@ -105,6 +105,7 @@ struct SearchCommand: AsyncParsableCommand {
                 try printOperators()
                 return
             }
+            MemoryTuning.reuseLargeBlocks()
             try await search(startedAt: startedAt)
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import AutopipeCluster
+import AutopipeOperators
 import AutopipeSearch
 import Foundation
 import Logging
@@ -42,6 +43,7 @@ struct WorkerCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runReportingErrors {
+            MemoryTuning.reuseLargeBlocks()
             let level = try ClusterLogging.bootstrap(level: logLevel)
             var logger = Logger(label: "autopipe.worker")
             logger.logLevel = level

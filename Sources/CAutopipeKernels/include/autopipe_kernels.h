@@ -32,6 +32,11 @@ void autopipe_sgd_axpy(int level, double a, const double *x, double *w, long n);
 void autopipe_exp_block(int level, double *v, long n, double scale);
 void autopipe_tanh_block(int level, double *v, long n);
 
+/// How many of v[0..<n] are NaN (tanh's argument check), and how many v[i] * scale are outside [lo, hi] or NaN
+/// (exp's and cos's). Vectorised counts: the Swift loops they replace ran a compare and branch per value.
+long autopipe_count_nan(const double *v, long n);
+long autopipe_count_outside(const double *v, long n, double scale, double lo, double hi);
+
 /// A prefetch hint for the cache line holding p (read, keep in all cache levels).
 static inline void autopipe_prefetch(const void *p) { __builtin_prefetch(p, 0, 3); }
 

@@ -35,11 +35,21 @@ enum IndependentComponents {
                         sum += 3 * x2
                     }
                 default:
-                    // v already holds tanh(wx).
-                    for i in 0..<n {
-                        let t = v[base + i]
-                        sum += 1 - t * t
+                    // v already holds tanh(wx): the mean of 1 - tanh² is 1 - mean(tanh²), summed in eight
+                    // independent lanes (one chain of 20,000 dependent adds was a quarter of the fit).
+                    var lanes = SIMD8<Double>()
+                    var i = 0
+                    while i + 8 <= n {
+                        let t = SIMD8<Double>(v[(base + i)..<(base + i + 8)])
+                        lanes += t * t
+                        i += 8
                     }
+                    var squares = lanes.sum()
+                    while i < n {
+                        squares += v[base + i] * v[base + i]
+                        i += 1
+                    }
+                    sum = Double(n) - squares
                 }
                 derivative[j] = sum / Double(n)
             }

@@ -74,10 +74,19 @@ public struct PCA: Transformer {
                 }
             }
             out.values.withUnsafeMutableBufferPointer { o in
-                for r in 0..<x.rows {
-                    let base = r * k
-                    for j in 0..<k {
-                        o[base + j] = (o[base + j] - shift[j]) / scale[j]
+                shift.withUnsafeBufferPointer { shift in
+                    scale.withUnsafeBufferPointer { scale in
+                        guard var row = o.baseAddress, let shift = shift.baseAddress, let scale = scale.baseAddress
+                        else { return }
+                        for _ in 0..<x.rows {
+                            if whiten {
+                                for j in 0..<k { row[j] = (row[j] - shift[j]) / scale[j] }
+                            } else {
+                                // Dividing by 1 changes nothing: skip the division (a fifth of the transform).
+                                for j in 0..<k { row[j] -= shift[j] }
+                            }
+                            row += k
+                        }
                     }
                 }
             }
@@ -140,10 +149,14 @@ public struct PCA: Transformer {
 
     static func columnMeans(_ x: Matrix) -> [Double] {
         var mean = [Double](repeating: 0, count: x.columns)
+        let d = x.columns
         x.values.withUnsafeBufferPointer { v in
-            for r in 0..<x.rows {
-                let base = r * x.columns
-                for c in 0..<x.columns { mean[c] += v[base + c] }
+            mean.withUnsafeMutableBufferPointer { m in
+                guard var row = v.baseAddress, let m = m.baseAddress else { return }
+                for _ in 0..<x.rows {
+                    for c in 0..<d { m[c] += row[c] }
+                    row += d
+                }
             }
         }
         return mean.map { $0 / Double(x.rows) }

@@ -43,11 +43,7 @@ enum VectorMath {
         var start = 0
         while start < v.count {
             let end = min(start + block, v.count)
-            var inRange = true
-            for i in start..<end {
-                let x = v[i] * scale
-                inRange = inRange && x >= -708 && x <= 709
-            }
+            let inRange = v.baseAddress.map { autopipe_count_outside($0 + start, end - start, scale, -708, 709) == 0 } ?? true
             if inRange, level > 0, let base = v.baseAddress {
                 autopipe_exp_block(level, base + start, end - start, scale)
             } else if inRange {
@@ -80,8 +76,7 @@ enum VectorMath {
         var start = 0
         while start < v.count {
             let end = min(start + block, v.count)
-            var finite = true
-            for i in start..<end { finite = finite && v[i] == v[i] }
+            let finite = v.baseAddress.map { autopipe_count_nan($0 + start, end - start) == 0 } ?? true
             if finite, level > 0, let base = v.baseAddress {
                 autopipe_tanh_block(level, base + start, end - start)
             } else if finite {
@@ -137,13 +132,9 @@ enum VectorMath {
         guard width > 0 else { return }
         for r in 0..<(v.count / width) {
             let base = r * width
-            var inRange = true
-            for j in 0..<width {
-                let x = v[base + j] + offsets[j]
-                v[base + j] = x
-                inRange = inRange && x >= -1e6 && x <= 1e6
-            }
+            for j in 0..<width { v[base + j] += offsets[j] }
             let row = UnsafeMutableBufferPointer(rebasing: v[base..<(base + width)])
+            let inRange = row.baseAddress.map { autopipe_count_outside($0, width, 1, -1e6, 1e6) == 0 } ?? true
             if inRange {
                 cosInPlace(row, scale: scale)
             } else {
