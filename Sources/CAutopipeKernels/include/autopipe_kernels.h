@@ -4,6 +4,8 @@
 #ifndef AUTOPIPE_KERNELS_H
 #define AUTOPIPE_KERNELS_H
 
+#include <stdint.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -36,6 +38,31 @@ void autopipe_tanh_block(int level, double *v, long n);
 /// (exp's and cos's). Vectorised counts: the Swift loops they replace ran a compare and branch per value.
 long autopipe_count_nan(const double *v, long n);
 long autopipe_count_outside(const double *v, long n, double scale, double lo, double hi);
+
+/// One bin of a HistGradientBoosting node histogram (HistTreeGrower's HistBin).
+typedef struct {
+    double g;
+    double h;
+    int32_t c;
+} autopipe_hist_bin;
+
+/// The best split of one feature found by autopipe_hist_split_scan (found = 0: none with a positive gain).
+typedef struct {
+    int found;
+    int missing_left;
+    long bin;
+    long n_left;
+    double gain;
+    double g_left;
+    double h_left;
+} autopipe_split_scan;
+
+/// HistTreeGrower's split scan of one feature: the marked bins (4 words) of [0, end) left to right with missing
+/// values right, then, when top >= 1 (the feature has missing values), bins top..1 right to left with missing
+/// values left; the same gains, constraints and tie-breaking as the grower. level 0 runs the SSE2 build.
+void autopipe_hist_split_scan(int level, const autopipe_hist_bin *bins, const uint64_t *marks, long end, long top,
+                              long n, double sum_g, double sum_h, double loss, double l2, long min_leaf,
+                              double min_hess, int constant_hessian, autopipe_split_scan *out);
 
 /// A prefetch hint for the cache line holding p (read, keep in all cache levels).
 static inline void autopipe_prefetch(const void *p) { __builtin_prefetch(p, 0, 3); }

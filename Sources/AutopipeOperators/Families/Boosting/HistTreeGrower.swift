@@ -1,12 +1,10 @@
 import AutopipeData
+import CAutopipeKernels
 
 /// One bin of a node histogram: sums of gradients and hessians (in Double, from Float gradients, as
-/// scikit-learn's HISTOGRAM_DTYPE) and the sample count.
-struct HistBin {
-    var g: Double = 0
-    var h: Double = 0
-    var c: Int32 = 0
-}
+/// scikit-learn's HISTOGRAM_DTYPE) and the sample count (`g`, `h`, `c`; a C struct, so the split-scan kernel in
+/// CAutopipeKernels reads the same layout).
+typealias HistBin = autopipe_hist_bin
 
 /// The binned training data and settings shared by every tree of one fit.
 struct HistGrowerSettings {
@@ -110,8 +108,12 @@ final class HistTreeGrower {
     private var nodes: [Node] = []
     private var heap: [Int] = []
 
-    init(settings: HistGrowerSettings) {
+    /// The split-scan kernel's instruction level (see `VectorMath.kernelLevel`; every level gives the same splits).
+    let level: Int32
+
+    init(settings: HistGrowerSettings, level: Int32 = VectorMath.kernelLevel) {
         s = settings
+        self.level = level
         partition = [UInt32](repeating: 0, count: settings.n)
         buffer = partition
         orderedG = [Float](repeating: 0, count: settings.n)
@@ -338,106 +340,29 @@ final class HistTreeGrower {
             allowed = mask
         }
         let minLeaf = s.minSamplesLeaf, minHess = s.minHessianToSplit
-        // Only marked bins are visited. An unmarked bin is exactly zero, and so is a skipped marked one: adding
-        // it would leave every sum, check and gain as at the bin before, which was not a strictly better split.
-        // (The zero test must be exact: a bin emptied by histogram subtraction can keep rounding residue.)
+        // Each feature's scan (autopipe_hist_split_scan) visits only marked bins: an unmarked bin is exactly zero,
+        // so adding it would leave every sum, check and gain as at the bin before, not a strictly better split.
         arena.withUnsafeBufferPointer { a in
           marks.withUnsafeBufferPointer { m in
             let hist = a.baseAddress! + nodes[node].slot * slotSize
             let slotMarks = m.baseAddress! + nodes[node].slot * marksPerSlot
             for f in 0..<s.d {
                 if let allowed, !allowed[f] { continue }
-                let fh = hist + s.offsets[f]
-                let mark = slotMarks + 4 * f
-                var split = Split()
-                split.feature = f
                 let hasMissing = s.hasMissing[f]
                 let end = s.binsNonMissing[f] - 1 + (hasMissing ? 1 : 0)
-                // Left to right over bins 0..<end: missing values (if any) go right.
-                var gL = 0.0, hL = 0.0, nL = 0
-                var bestGain = -1.0, found = false
-                var bestBin = 0, bestGL = 0.0, bestHL = 0.0, bestNL = 0
-                leftToRight: for w in 0..<4 {
-                    let low = w &* 64
-                    if low >= end { break }
-                    var bits = mark[w]
-                    if end - low < 64 { bits &= (1 &<< UInt64(end - low)) &- 1 }
-                    while bits != 0 {
-                        let b = low &+ bits.trailingZeroBitCount
-                        bits &= bits &- 1
-                        let bin = fh[b]
-                        if bin.c == 0 && bin.g == 0 && (constantHessian || bin.h == 0) { continue }
-                        nL += Int(bin.c)
-                        let nR = n - nL
-                        hL += constantHessian ? Double(bin.c) : bin.h
-                        let hR = sumH - hL
-                        gL += bin.g
-                        let gR = sumG - gL
-                        if nL < minLeaf { continue }
-                        if nR < minLeaf { break leftToRight }
-                        if hL < minHess { continue }
-                        if hR < minHess { break leftToRight }
-                        let gain = lossCurrent - gL * nodeValue(gL, hL) - gR * nodeValue(gR, hR)
-                        if gain > bestGain && gain > s.minGainToSplit {
-                            found = true
-                            bestGain = gain
-                            bestBin = b
-                            bestGL = gL; bestHL = hL; bestNL = nL
-                        }
-                    }
-                }
-                if found {
-                    split.gain = bestGain
-                    split.bin = bestBin
-                    split.missingLeft = false
-                    split.gLeft = bestGL; split.hLeft = bestHL
-                    split.nLeft = bestNL
-                }
-                // Right to left (only with missing values): missing values go left. Adding bin j (from
-                // binsNonMissing - 1 down to 1) to the right side tries the threshold j - 1.
-                if hasMissing && s.binsNonMissing[f] >= 2 {
-                    var gR = 0.0, hR = 0.0, nR = 0
-                    var found2 = false
-                    bestGain = split.gain
-                    let top = s.binsNonMissing[f] - 1
-                    rightToLeft: for w in stride(from: top &>> 6, through: 0, by: -1) {
-                        let low = w &* 64
-                        var bits = mark[w]
-                        if top - low < 63 { bits &= (1 &<< UInt64(top - low + 1)) &- 1 }
-                        if w == 0 { bits &= ~1 }
-                        while bits != 0 {
-                            let k = 63 &- bits.leadingZeroBitCount
-                            bits &= ~(1 &<< UInt64(k))
-                            let j = low &+ k
-                            let slot = fh[j]
-                            if slot.c == 0 && slot.g == 0 && (constantHessian || slot.h == 0) { continue }
-                            nR += Int(slot.c)
-                            let nL2 = n - nR
-                            hR += constantHessian ? Double(slot.c) : slot.h
-                            let hL2 = sumH - hR
-                            gR += slot.g
-                            let gL2 = sumG - gR
-                            if nR < minLeaf { continue }
-                            if nL2 < minLeaf { break rightToLeft }
-                            if hR < minHess { continue }
-                            if hL2 < minHess { break rightToLeft }
-                            let gain = lossCurrent - gL2 * nodeValue(gL2, hL2) - gR * nodeValue(gR, hR)
-                            if gain > bestGain && gain > s.minGainToSplit {
-                                found2 = true
-                                bestGain = gain
-                                bestBin = j - 1
-                                bestGL = gL2; bestHL = hL2; bestNL = nL2
-                            }
-                        }
-                    }
-                    if found2 {
-                        split.gain = bestGain
-                        split.bin = bestBin
-                        split.missingLeft = true
-                        split.gLeft = bestGL; split.hLeft = bestHL
-                        split.nLeft = bestNL
-                    }
-                }
+                let top = hasMissing && s.binsNonMissing[f] >= 2 ? s.binsNonMissing[f] - 1 : 0
+                var scan = autopipe_split_scan()
+                autopipe_hist_split_scan(level, hist + s.offsets[f], slotMarks + 4 * f, end, top, n, sumG, sumH,
+                                         lossCurrent, s.l2, minLeaf, minHess, constantHessian ? 1 : 0, &scan)
+                guard scan.found != 0 else { continue }
+                var split = Split()
+                split.feature = f
+                split.gain = scan.gain
+                split.bin = scan.bin
+                split.missingLeft = scan.missing_left != 0
+                split.gLeft = scan.g_left
+                split.hLeft = scan.h_left
+                split.nLeft = scan.n_left
                 if split.gain > best.gain { best = split }
             }
           }

@@ -1,0 +1,138 @@
+// HistGradientBoosting's split scan over one feature's node histogram (HistTreeGrower.findSplitAndPush), in
+// three passes so the costly part vectorises: (1) walk the marked bins in scan order and keep the running sums,
+// (2) compute every candidate's gain with the grower's exact operations (two divisions each, no fused multiply-add),
+// (3) take the first candidate with the largest gain. The sequential scan it replaces stopped early when the
+// growing side left too few samples or too little hessian on the other; those conditions only get worse further
+// on, so masking them gives the same answer. Bit-identical to the former Swift loop (HistBoostingGoldenTests).
+#include "autopipe_kernels.h"
+
+#include <math.h>
+#include <stdint.h>
+
+#pragma clang fp contract(off)
+
+#define TARGET512 __attribute__((target("avx512f,avx512dq,avx2,fma")))
+#define TARGET __attribute__((target("avx2,fma")))
+
+// Pass 2 and 3: gains of m candidates whose accumulated side holds (ga, ha, na), the other side the rest; the
+// accumulated side is the left child when accumulated_is_left. Returns the index of the first largest gain above
+// `above` (and above 0), or -1.
+static inline __attribute__((always_inline)) long best_candidate(
+    const double *ga, const double *ha, const double *na, double *gains, long m, double n, double sum_g,
+    double sum_h, double loss, double l2, double min_leaf, double min_hess, int accumulated_is_left, double above) {
+    for (long i = 0; i < m; i++) {
+        double g_acc = ga[i], h_acc = ha[i], n_acc = na[i];
+        double g_rest = sum_g - g_acc, h_rest = sum_h - h_acc, n_rest = n - n_acc;
+        double gl = accumulated_is_left ? g_acc : g_rest, hl = accumulated_is_left ? h_acc : h_rest;
+        double gr = accumulated_is_left ? g_rest : g_acc, hr = accumulated_is_left ? h_rest : h_acc;
+        double vl = -gl / ((hl + l2) + 1e-15);
+        double vr = -gr / ((hr + l2) + 1e-15);
+        double gain = (loss - gl * vl) - gr * vr;
+        int ok = (n_acc >= min_leaf) & (n_rest >= min_leaf) & (h_acc >= min_hess) & (h_rest >= min_hess) & (gain > 0);
+        gains[i] = ok ? gain : -INFINITY;
+    }
+    double most = -INFINITY;
+    for (long i = 0; i < m; i++) most = gains[i] > most ? gains[i] : most;
+    if (!(most > above) || most == -INFINITY) return -1;
+    for (long i = 0; i < m; i++) {
+        if (gains[i] == most) return i;
+    }
+    return -1;
+}
+
+static inline __attribute__((always_inline)) void scan(
+    const autopipe_hist_bin *bins, const uint64_t *marks, long end, long top, long n, double sum_g, double sum_h,
+    double loss, double l2, long min_leaf, double min_hess, int constant_hessian, autopipe_split_scan *out) {
+    double ga[256], ha[256], na[256], gains[256];
+    long index[256];
+    out->found = 0;
+    out->gain = -1;
+    // Left to right over bins [0, end): missing values (if any) go right.
+    long m = 0;
+    double g = 0, h = 0;
+    long count = 0;
+    for (long w = 0; w < 4; w++) {
+        long low = w * 64;
+        if (low >= end) break;
+        uint64_t bits = marks[w];
+        if (end - low < 64) bits &= (((uint64_t)1) << (end - low)) - 1;
+        while (bits) {
+            long b = low + __builtin_ctzll(bits);
+            bits &= bits - 1;
+            const autopipe_hist_bin *bin = bins + b;
+            count += bin->c;
+            h += constant_hessian ? (double)bin->c : bin->h;
+            g += bin->g;
+            ga[m] = g; ha[m] = h; na[m] = (double)count; index[m] = b;
+            m++;
+        }
+    }
+    long best = best_candidate(ga, ha, na, gains, m, (double)n, sum_g, sum_h, loss, l2, (double)min_leaf, min_hess,
+                               1, -1.0);
+    if (best >= 0) {
+        out->found = 1;
+        out->gain = gains[best];
+        out->bin = index[best];
+        out->missing_left = 0;
+        out->g_left = ga[best]; out->h_left = ha[best]; out->n_left = (long)na[best];
+    }
+    // Right to left (top >= 1 only when the feature has missing values): adding bin j to the right side, from
+    // top down to 1, tries threshold j - 1 with missing values on the left.
+    if (top < 1) return;
+    m = 0; g = 0; h = 0; count = 0;
+    for (long w = top >> 6; w >= 0; w--) {
+        long low = w * 64;
+        uint64_t bits = marks[w];
+        if (top - low < 63) bits &= (((uint64_t)1) << (top - low + 1)) - 1;
+        if (w == 0) bits &= ~(uint64_t)1;
+        while (bits) {
+            long k = 63 - __builtin_clzll(bits);
+            bits &= ~(((uint64_t)1) << k);
+            const autopipe_hist_bin *bin = bins + low + k;
+            count += bin->c;
+            h += constant_hessian ? (double)bin->c : bin->h;
+            g += bin->g;
+            ga[m] = g; ha[m] = h; na[m] = (double)count; index[m] = low + k;
+            m++;
+        }
+    }
+    best = best_candidate(ga, ha, na, gains, m, (double)n, sum_g, sum_h, loss, l2, (double)min_leaf, min_hess, 0,
+                          out->gain);
+    if (best >= 0) {
+        out->found = 1;
+        out->gain = gains[best];
+        out->bin = index[best] - 1;
+        out->missing_left = 1;
+        out->g_left = sum_g - ga[best]; out->h_left = sum_h - ha[best]; out->n_left = n - (long)na[best];
+    }
+}
+
+static TARGET512 void scan512(const autopipe_hist_bin *bins, const uint64_t *marks, long end, long top, long n,
+                              double sum_g, double sum_h, double loss, double l2, long min_leaf, double min_hess,
+                              int constant_hessian, autopipe_split_scan *out) {
+    scan(bins, marks, end, top, n, sum_g, sum_h, loss, l2, min_leaf, min_hess, constant_hessian, out);
+}
+
+static TARGET void scan256(const autopipe_hist_bin *bins, const uint64_t *marks, long end, long top, long n,
+                           double sum_g, double sum_h, double loss, double l2, long min_leaf, double min_hess,
+                           int constant_hessian, autopipe_split_scan *out) {
+    scan(bins, marks, end, top, n, sum_g, sum_h, loss, l2, min_leaf, min_hess, constant_hessian, out);
+}
+
+static void scan128(const autopipe_hist_bin *bins, const uint64_t *marks, long end, long top, long n,
+                    double sum_g, double sum_h, double loss, double l2, long min_leaf, double min_hess,
+                    int constant_hessian, autopipe_split_scan *out) {
+    scan(bins, marks, end, top, n, sum_g, sum_h, loss, l2, min_leaf, min_hess, constant_hessian, out);
+}
+
+void autopipe_hist_split_scan(int level, const autopipe_hist_bin *bins, const uint64_t *marks, long end, long top,
+                              long n, double sum_g, double sum_h, double loss, double l2, long min_leaf,
+                              double min_hess, int constant_hessian, autopipe_split_scan *out) {
+    if (level >= 2) {
+        scan512(bins, marks, end, top, n, sum_g, sum_h, loss, l2, min_leaf, min_hess, constant_hessian, out);
+    } else if (level == 1) {
+        scan256(bins, marks, end, top, n, sum_g, sum_h, loss, l2, min_leaf, min_hess, constant_hessian, out);
+    } else {
+        scan128(bins, marks, end, top, n, sum_g, sum_h, loss, l2, min_leaf, min_hess, constant_hessian, out);
+    }
+}
