@@ -31,8 +31,16 @@ static inline __attribute__((always_inline)) long best_candidate(
         int ok = (n_acc >= min_leaf) & (n_rest >= min_leaf) & (h_acc >= min_hess) & (h_rest >= min_hess) & (gain > 0);
         gains[i] = ok ? gain : -INFINITY;
     }
+    // The largest gain, in eight independent lanes so the loop vectorises (gains hold no NaN: a NaN gain
+    // failed gain > 0 and is -inf).
+    double lanes[8] = {-INFINITY, -INFINITY, -INFINITY, -INFINITY, -INFINITY, -INFINITY, -INFINITY, -INFINITY};
+    long i8 = 0;
+    for (; i8 + 8 <= m; i8 += 8) {
+        for (int l = 0; l < 8; l++) lanes[l] = gains[i8 + l] > lanes[l] ? gains[i8 + l] : lanes[l];
+    }
     double most = -INFINITY;
-    for (long i = 0; i < m; i++) most = gains[i] > most ? gains[i] : most;
+    for (; i8 < m; i8++) most = gains[i8] > most ? gains[i8] : most;
+    for (int l = 0; l < 8; l++) most = lanes[l] > most ? lanes[l] : most;
     if (!(most > above) || most == -INFINITY) return -1;
     for (long i = 0; i < m; i++) {
         if (gains[i] == most) return i;
