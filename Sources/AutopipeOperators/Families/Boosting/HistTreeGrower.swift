@@ -27,6 +27,9 @@ struct HistGrowerSettings {
     let minGainToSplit = 0.0
     /// Start of feature f's bins in a node histogram (binsNonMissing[f] + 1 bins each); the last entry is the size.
     let offsets: [Int]
+    /// The features that can split: two or more bins, or missing values. The others (a constant column, as the
+    /// products of an always-blank pixel in polynomial features of digits) are left out of histograms and scans.
+    let splittable: [Int]
 
     init(binned: [UInt8], n: Int, d: Int, binsNonMissing: [Int], hasMissing: [Bool], maxLeafNodes: Int?,
          maxDepth: Int?, minSamplesLeaf: Int, l2: Double, shrinkage: Double, featureFraction: Double,
@@ -46,6 +49,7 @@ struct HistGrowerSettings {
         var offsets = [0]
         for f in 0..<d { offsets.append(offsets[f] + binsNonMissing[f] + 1) }
         self.offsets = offsets
+        splittable = (0..<d).filter { binsNonMissing[$0] >= 2 || hasMissing[$0] }
     }
 }
 
@@ -143,7 +147,7 @@ final class HistTreeGrower {
                 s.offsets.withUnsafeBufferPointer { offsets in
                     let hist = a.baseAddress! + slot * size
                     let mark = m.baseAddress! + slot * words
-                    for f in 0..<s.d {
+                    for f in s.splittable {
                         let fh = hist + offsets[f]
                         for w in 0..<4 {
                             var bits = mark[4 * f + w]
@@ -236,13 +240,15 @@ final class HistTreeGrower {
                             g: UnsafePointer<Float>, h: UnsafePointer<Float>?, hist: UnsafeMutablePointer<HistBin>,
                             marks: UnsafeMutablePointer<UInt64>) {
         let n = s.n
-        var f = 0
+        var k = 0
+        let features = s.splittable
         s.offsets.withUnsafeBufferPointer { offsets in
-            while f + 4 <= s.d {
-                let c0 = binned + f * n, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n
-                let h0 = hist + offsets[f], h1 = hist + offsets[f + 1]
-                let h2 = hist + offsets[f + 2], h3 = hist + offsets[f + 3]
-                let m0 = marks + 4 * f, m1 = m0 + 4, m2 = m1 + 4, m3 = m2 + 4
+            while k + 4 <= features.count {
+                let f0 = features[k], f1 = features[k + 1], f2 = features[k + 2], f3 = features[k + 3]
+                let c0 = binned + f0 * n, c1 = binned + f1 * n, c2 = binned + f2 * n, c3 = binned + f3 * n
+                let h0 = hist + offsets[f0], h1 = hist + offsets[f1]
+                let h2 = hist + offsets[f2], h3 = hist + offsets[f3]
+                let m0 = marks + 4 * f0, m1 = marks + 4 * f1, m2 = marks + 4 * f2, m3 = marks + 4 * f3
                 if let h {
                     for i in 0..<count {
                         let r = identity ? i : Int(rows[i])
@@ -268,9 +274,10 @@ final class HistTreeGrower {
                         m2[b2 &>> 6] |= 1 &<< UInt64(b2 & 63); m3[b3 &>> 6] |= 1 &<< UInt64(b3 & 63)
                     }
                 }
-                f += 4
+                k += 4
             }
-            while f < s.d {
+            while k < features.count {
+                let f = features[k]
                 let column = binned + f * n
                 let fh = hist + offsets[f], mf = marks + 4 * f
                 for i in 0..<count {
@@ -280,7 +287,7 @@ final class HistTreeGrower {
                     fh[b].c &+= 1
                     mf[b &>> 6] |= 1 &<< UInt64(b & 63)
                 }
-                f += 1
+                k += 1
             }
         }
     }
@@ -293,7 +300,7 @@ final class HistTreeGrower {
             marks.withUnsafeMutableBufferPointer { m in
                 s.offsets.withUnsafeBufferPointer { offsets in
                     let mark = m.baseAddress! + parentSlot * words
-                    for f in 0..<s.d {
+                    for f in s.splittable {
                         let p = a.baseAddress! + parentSlot * size + offsets[f]
                         let q = a.baseAddress! + smallSlot * size + offsets[f]
                         for w in 0..<4 {
@@ -346,7 +353,7 @@ final class HistTreeGrower {
           marks.withUnsafeBufferPointer { m in
             let hist = a.baseAddress! + nodes[node].slot * slotSize
             let slotMarks = m.baseAddress! + nodes[node].slot * marksPerSlot
-            for f in 0..<s.d {
+            for f in s.splittable {
                 if let allowed, !allowed[f] { continue }
                 let hasMissing = s.hasMissing[f]
                 let end = s.binsNonMissing[f] - 1 + (hasMissing ? 1 : 0)
