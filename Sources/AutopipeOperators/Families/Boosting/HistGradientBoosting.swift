@@ -145,7 +145,7 @@ enum HistBooster {
                     config c: HistBoostingConfig, context: FitContext) throws -> HistEnsemble {
         let n = x.rows, d = x.columns
         let k = loss == .multinomial ? classes : 1
-        var generator = context.generator()
+        let generator = context.generator()
         // early_stopping='auto': on when there are more than 10,000 samples.
         let earlyStopping = n > 10_000
         var trainRows = Array(0..<n), validationRows: [Int] = []
