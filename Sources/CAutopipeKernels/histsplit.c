@@ -16,7 +16,7 @@
 
 // Pass 2 and 3: gains of m candidates whose accumulated side holds (ga, ha, na), the other side the rest; the
 // accumulated side is the left child when accumulated_is_left. Returns the index of the first largest gain above
-// `above` (and above 0), or -1.
+// `above` and above 0 (scikit-learn's min_gain_to_split), or -1.
 static inline __attribute__((always_inline)) long best_candidate(
     const double *ga, const double *ha, const double *na, double *gains, long m, double n, double sum_g,
     double sum_h, double loss, double l2, double min_leaf, double min_hess, int accumulated_is_left, double above) {
@@ -48,6 +48,18 @@ static inline __attribute__((always_inline)) long best_candidate(
     return -1;
 }
 
+// Pass 1, one bin: adds bin b to the running sums and records them as candidate m.
+static inline __attribute__((always_inline)) void take(const autopipe_hist_bin *bins, long b, int constant_hessian,
+                                                       double *g, double *h, long *count, double *ga, double *ha,
+                                                       double *na, long *index, long *m) {
+    const autopipe_hist_bin *bin = bins + b;
+    *count += bin->c;
+    *h += constant_hessian ? (double)bin->c : bin->h;
+    *g += bin->g;
+    ga[*m] = *g; ha[*m] = *h; na[*m] = (double)*count; index[*m] = b;
+    (*m)++;
+}
+
 static inline __attribute__((always_inline)) void scan(
     const autopipe_hist_bin *bins, const uint64_t *marks, long end, long top, long n, double sum_g, double sum_h,
     double loss, double l2, long min_leaf, double min_hess, int constant_hessian, autopipe_split_scan *out) {
@@ -67,12 +79,7 @@ static inline __attribute__((always_inline)) void scan(
         while (bits) {
             long b = low + __builtin_ctzll(bits);
             bits &= bits - 1;
-            const autopipe_hist_bin *bin = bins + b;
-            count += bin->c;
-            h += constant_hessian ? (double)bin->c : bin->h;
-            g += bin->g;
-            ga[m] = g; ha[m] = h; na[m] = (double)count; index[m] = b;
-            m++;
+            take(bins, b, constant_hessian, &g, &h, &count, ga, ha, na, index, &m);
         }
     }
     long best = best_candidate(ga, ha, na, gains, m, (double)n, sum_g, sum_h, loss, l2, (double)min_leaf, min_hess,
@@ -96,12 +103,7 @@ static inline __attribute__((always_inline)) void scan(
         while (bits) {
             long k = 63 - __builtin_clzll(bits);
             bits &= ~(((uint64_t)1) << k);
-            const autopipe_hist_bin *bin = bins + low + k;
-            count += bin->c;
-            h += constant_hessian ? (double)bin->c : bin->h;
-            g += bin->g;
-            ga[m] = g; ha[m] = h; na[m] = (double)count; index[m] = low + k;
-            m++;
+            take(bins, low + k, constant_hessian, &g, &h, &count, ga, ha, na, index, &m);
         }
     }
     best = best_candidate(ga, ha, na, gains, m, (double)n, sum_g, sum_h, loss, l2, (double)min_leaf, min_hess, 0,

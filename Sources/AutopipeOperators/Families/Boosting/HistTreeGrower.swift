@@ -24,7 +24,7 @@ struct HistGrowerSettings {
     /// Squared error: the hessian is the constant 1 and counts stand in for hessian sums.
     let constantHessian: Bool
     let minHessianToSplit = 1e-3
-    let minGainToSplit = 0.0
+    // scikit-learn's min_gain_to_split is 0: the split scan (histsplit.c) keeps only gains > 0.
     /// Start of feature f's bins in a node histogram (binsNonMissing[f] + 1 bins each); the last entry is the size.
     let offsets: [Int]
     /// The features that can split: two or more bins, or missing values. The others (a constant column, as the
@@ -112,12 +112,12 @@ final class HistTreeGrower {
     private var nodes: [Node] = []
     private var heap: [Int] = []
 
-    /// The split-scan kernel's instruction level (see `VectorMath.kernelLevel`; every level gives the same splits).
-    let level: Int32
+    /// The split-scan kernel's instruction level (see `VectorMath.kernelLevel`; every level gives the same splits,
+    /// HistSplitScanKernelTests).
+    private let level = VectorMath.kernelLevel
 
-    init(settings: HistGrowerSettings, level: Int32 = VectorMath.kernelLevel) {
+    init(settings: HistGrowerSettings) {
         s = settings
-        self.level = level
         partition = [UInt32](repeating: 0, count: settings.n)
         buffer = partition
         orderedG = [Float](repeating: 0, count: settings.n)
