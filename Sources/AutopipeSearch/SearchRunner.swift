@@ -157,7 +157,9 @@ public struct SearchRunner: Sendable {
                           jobs: jobs, searchSeconds: search.seconds, refitSeconds: refitSeconds,
                           cpuSeconds: search.cpuSeconds,
                           cpuUtilisation: search.cpuSeconds / max(search.seconds * Double(max(jobs, 1)), 1e-9),
-                          workerBusyFraction: search.busySeconds.map { $0 / max(search.seconds * Double(max(jobs, 1)), 1e-9) }))
+                          workerBusyFraction: search.busySeconds.map { $0 / max(search.seconds * Double(max(jobs, 1)), 1e-9) },
+                          // Local evaluations only (remote workers keep their own memo).
+                          reusedFits: search.busySeconds.map { _ in prepared.problem.memo.statistics.hits }))
         return SearchOutcome(document: document, model: model, split: prepared.split)
     }
 }

@@ -21,7 +21,8 @@ enum SearchSummary {
             + "\(statistics.generations == 1 ? "" : "s"): "
             + String(format: "%.1f", timing.evaluationsPerSecond) + " per second, CPU utilisation "
             + String(format: "%.0f%%", 100 * timing.cpuUtilisation) + " of \(timing.jobs) job\(timing.jobs == 1 ? "" : "s")"
-            + (timing.workerBusyFraction.map { String(format: " (threads busy %.0f%% of the time)", 100 * $0) } ?? ""))
+            + (timing.workerBusyFraction.map { String(format: " (threads busy %.0f%% of the time)", 100 * $0) } ?? "")
+            + (timing.reusedFits.map { $0 > 0 ? "; \($0) fold fits of sub-pipelines reused" : "" } ?? ""))
         var stop: String
         switch statistics.stopReason {
         case .generations: stop = "all generations done"

@@ -15,7 +15,7 @@
 public enum WireFormat {
     public static let frameVersion: UInt8 = 1
     /// Protocol versions this build speaks (message semantics; negotiated in the handshake).
-    public static let protocolVersions: ClosedRange<UInt16> = 1...1
+    public static let protocolVersions: ClosedRange<UInt16> = 2...2
     /// `hello` starts with these bytes: a misdirected client is recognised at once.
     public static let magic: [UInt8] = Array("autopipe-cluster".utf8)
     public static let headerSize = 6

@@ -15,46 +15,73 @@ public struct FittedPipeline: Sendable, Codable {
     /// Number of feature columns the pipeline takes.
     public let inputColumns: Int
 
-    /// Fits `pipeline` (a canonical pipeline) on `x`, `y`. Each step gets its own seed derived from
-    /// `context.seed` and its position in the tree, so results do not depend on evaluation order.
+    /// Fits `pipeline` (a canonical pipeline) on `x`, `y`. Each step's seed is derived from `context.seed` and the
+    /// identity of the sub-pipeline the step ends (`stepContext`), so results do not depend on evaluation order,
+    /// and a sub-pipeline gets the same seed in every pipeline that contains it.
     public static func fit(_ pipeline: PipelineNode, _ x: Matrix, _ y: Targets, context: FitContext,
                            registry: OperatorRegistry = .standard) throws -> FittedPipeline {
-        guard case .step(let rootStep, let input) = pipeline else {
-            throw OperatorError.invalidPipeline(reason: "a pipeline must end in a learner")
-        }
-        let (fittedInput, features) = try fitNode(input, x, y, context: context, path: 1, registry: registry)
-        let learner = try registry.make(rootStep.name, rootStep.parameters)
-        guard learner.role.isLearner else {
-            throw OperatorError.invalidPipeline(reason: "\(rootStep.name) cannot end a pipeline: it is a \(learner.role.rawValue)")
-        }
-        let fitted = try learner.fit(features, y, context: stepContext(context, path: 0))
+        let (rootStep, input) = try rootParts(pipeline)
+        let (fittedInput, features) = try fitNode(input, x, y, context: context, registry: registry)
+        let learner = try makeLearner(rootStep, registry: registry)
+        let fitted = try learner.fit(features, y, context: stepContext(context, pipeline))
         return FittedPipeline(root: .step(fitted, input: fittedInput), task: y.task, inputColumns: x.columns)
     }
 
-    static func stepContext(_ context: FitContext, path: UInt64) -> FitContext {
-        FitContext(seed: StableHash.combine(context.seed, path), cancellation: context.cancellation)
+    static func rootParts(_ pipeline: PipelineNode) throws -> (Step, PipelineNode) {
+        guard case .step(let rootStep, let input) = pipeline else {
+            throw OperatorError.invalidPipeline(reason: "a pipeline must end in a learner")
+        }
+        return (rootStep, input)
     }
 
-    /// Fits a non-root node and returns its fitted form and its output on the training data. `path` numbers
-    /// nodes uniquely (heap order) for seed derivation.
-    static func fitNode(_ node: PipelineNode, _ x: Matrix, _ y: Targets, context: FitContext, path: UInt64,
+    static func makeLearner(_ step: Step, registry: OperatorRegistry) throws -> AnyOperator {
+        let learner = try registry.make(step.name, step.parameters)
+        guard learner.role.isLearner else {
+            throw OperatorError.invalidPipeline(reason: "\(step.name) cannot end a pipeline: it is a \(learner.role.rawValue)")
+        }
+        return learner
+    }
+
+    /// The context of the step that ends `node`: `context`'s seed combined with the sub-pipeline's identity.
+    static func stepContext(_ context: FitContext, _ node: PipelineNode) -> FitContext {
+        stepContext(context, identity: node.identity)
+    }
+
+    static func stepContext(_ context: FitContext, identity: UInt64) -> FitContext {
+        FitContext(seed: StableHash.combine(context.seed, identity), cancellation: context.cancellation)
+    }
+
+    /// Fits a non-root node and returns its fitted form and its output on the training data.
+    static func fitNode(_ node: PipelineNode, _ x: Matrix, _ y: Targets, context: FitContext,
                         registry: OperatorRegistry) throws -> (FittedNode, Matrix) {
         try context.check()
         switch node {
         case .input:
             return (.input, x)
         case .step(let step, let input):
-            let (fittedInput, features) = try fitNode(input, x, y, context: context, path: path &* 2 &+ 1,
-                                                      registry: registry)
+            let (fittedInput, features) = try fitNode(input, x, y, context: context, registry: registry)
             let op = try registry.make(step.name, step.parameters)
-            let fitted = try op.fit(features, y, context: stepContext(context, path: path))
+            let fitted = try op.fit(features, y, context: stepContext(context, node))
             let output = try apply(fitted, features)
             return (.step(fitted, input: fittedInput), output)
         case .union(let a, let b):
-            let (fa, xa) = try fitNode(a, x, y, context: context, path: path &* 2 &+ 1, registry: registry)
-            let (fb, xb) = try fitNode(b, x, y, context: context, path: path &* 2 &+ 2, registry: registry)
+            let (fa, xa) = try fitNode(a, x, y, context: context, registry: registry)
+            let (fb, xb) = try fitNode(b, x, y, context: context, registry: registry)
             return (.union(fa, fb), Matrix.hstack([xa, xb]))
         }
+    }
+
+    /// The same model reading its input through `imputer` (fitted separately on the same rows): every branch
+    /// that reads the data gets it first.
+    public func readingThrough(_ imputer: AnyFitted) -> FittedPipeline {
+        func graft(_ node: FittedNode) -> FittedNode {
+            switch node {
+            case .input: return .step(imputer, input: .input)
+            case .step(let fitted, let input): return .step(fitted, input: graft(input))
+            case .union(let a, let b): return .union(graft(a), graft(b))
+            }
+        }
+        return FittedPipeline(root: graft(root), task: task, inputColumns: inputColumns)
     }
 
     /// Output of an inner step: a transformer's transform, or for a learner the stacked features

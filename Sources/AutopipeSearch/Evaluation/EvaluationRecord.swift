@@ -1,8 +1,10 @@
 import AutopipeData
 import AutopipeOperators
 
-/// One pipeline to evaluate: the canonical pipeline, its key, and the seed its fits derive from (from the
-/// search seed and the pipeline's identity, never from scheduling).
+/// One pipeline to evaluate: the canonical pipeline, its key, and the seed its fits derive from: the search
+/// seed, which each fold and then each step combines with its own identity (`FittedPipeline.fit`), never anything
+/// from scheduling. A sub-pipeline thus gets the same seeds in every pipeline that holds it, and its fitted
+/// outputs can be shared (`FitMemo`).
 public struct EvaluationJob: Sendable, Codable, Hashable {
     public let pipeline: PipelineNode
     public let key: String
@@ -11,7 +13,7 @@ public struct EvaluationJob: Sendable, Codable, Hashable {
     public init(pipeline: PipelineNode, searchSeed: UInt64) {
         self.pipeline = pipeline
         key = pipeline.canonicalJSON
-        seed = StableHash.combine(searchSeed, StableHash.fnv1a(key))
+        seed = searchSeed
     }
 }
 

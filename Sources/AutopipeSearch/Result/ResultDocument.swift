@@ -77,10 +77,13 @@ public struct ResultDocument: Sendable, Codable {
         /// rather than waiting for work: unlike `cpu_utilisation` it does not drop when other processes compete
         /// for the cores. Nil for other evaluators.
         public var workerBusyFraction: Double?
+        /// Fold fits of sub-pipelines this process did not repeat because an earlier evaluation had made them
+        /// (`FitMemo`; it depends on which evaluations ran side by side). Nil for other evaluators.
+        public var reusedFits: Int?
 
         public init(seconds: Double, evaluationsPerSecond: Double, jobs: Int, searchSeconds: Double = 0,
                     refitSeconds: Double = 0, cpuSeconds: Double = 0, cpuUtilisation: Double = 0,
-                    workerBusyFraction: Double? = nil) {
+                    workerBusyFraction: Double? = nil, reusedFits: Int? = nil) {
             self.seconds = seconds
             self.evaluationsPerSecond = evaluationsPerSecond
             self.jobs = jobs
@@ -89,12 +92,13 @@ public struct ResultDocument: Sendable, Codable {
             self.cpuSeconds = cpuSeconds
             self.cpuUtilisation = cpuUtilisation
             self.workerBusyFraction = workerBusyFraction
+            self.reusedFits = reusedFits
         }
 
         enum CodingKeys: String, CodingKey {
             case seconds, evaluationsPerSecond = "evaluations_per_second", jobs, searchSeconds = "search_seconds"
             case refitSeconds = "refit_seconds", cpuSeconds = "cpu_seconds", cpuUtilisation = "cpu_utilisation"
-            case workerBusyFraction = "worker_busy_fraction"
+            case workerBusyFraction = "worker_busy_fraction", reusedFits = "reused_fits"
         }
     }
 

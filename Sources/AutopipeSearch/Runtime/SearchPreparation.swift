@@ -57,8 +57,7 @@ struct SearchPreparation: Sendable {
     /// Fits `pipeline` on the whole training split with the seed its evaluations used.
     func refit(_ pipeline: PipelineNode, cancellation: CancellationToken) throws -> FittedPipeline {
         let job = EvaluationJob(pipeline: pipeline, searchSeed: seed)
-        return try FittedPipeline.fit(problem.executable(pipeline), train.features, train.targets,
-                                      context: FitContext(seed: job.seed, cancellation: cancellation),
-                                      registry: registry)
+        return try problem.fitModel(pipeline, train.features, train.targets,
+                                    context: FitContext(seed: job.seed, cancellation: cancellation))
     }
 }
