@@ -31,6 +31,8 @@ public struct SearchRunner: Sendable {
     public var startedAt: ContinuousClock.Instant
     /// Lets the caller stop the search early and still get its result (Ctrl-C).
     public var interrupt: SearchInterrupt?
+    /// Bytes of sub-pipeline outputs kept for reuse by local evaluations (`FitMemo`; 0: none). Speed only.
+    public var memoBytes = EvaluationProblem.defaultMemoBytes
 
     public init(settings: SearchSettings, space: SearchSpace, jobs: Int, dataPath: String,
                 registry: OperatorRegistry = .standard, files: SearchFiles = SearchFiles(),
@@ -57,7 +59,8 @@ public struct SearchRunner: Sendable {
                 + "Use one of: " + Metric.allCases.filter { $0.task == dataset.task }.map(\.rawValue).joined(separator: ", ") + ".")
         }
         try observer.splitReady(SearchPreparation.split(settings: settings, dataset: dataset))
-        let prepared = try SearchPreparation(settings: settings, space: space, dataset: dataset, registry: registry)
+        let prepared = try SearchPreparation(settings: settings, space: space, dataset: dataset, registry: registry,
+                                             memoBytes: memoBytes)
         var state: SearchState?
         if let resume = files.resume {
             state = try restore(resume, prepared: prepared, dataset: dataset)

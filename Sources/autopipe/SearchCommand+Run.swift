@@ -18,6 +18,7 @@ extension SearchCommand {
         let files = SearchFiles(checkpoint: checkpoint ?? resume, resume: resume, evaluations: evaluations)
         var runner = SearchRunner(settings: settings, space: space, jobs: jobCount, dataPath: data.path, files: files,
                                   startedAt: startedAt)
+        runner.memoBytes = memoMB << 20
         // Ctrl-C (or SIGTERM) once: stop like --max-time and still write the best pipeline found; twice: quit now.
         let interrupt = SearchInterrupt()
         runner.interrupt = interrupt

@@ -85,6 +85,9 @@ struct SearchCommand: AsyncParsableCommand {
     @Option(name: .customLong("save-split"), help: ArgumentHelp("Write the training and held-out rows the search used to DIR/train.csv and DIR/test.csv.", valueName: "dir"))
     var saveSplit: String?
 
+    @Option(name: .customLong("memo-mb"), help: ArgumentHelp("Memory for the outputs of sub-pipelines already fitted on a fold, reused by later pipelines that contain them (0: fit every pipeline from scratch; results are the same either way). Default: 256.", valueName: "MB"))
+    var memoMB: Int = 256
+
     @Flag(name: .customLong("list-operators"), help: "Print the operator space of --config (by role, with parameter grids) and exit.")
     var listOperators = false
 
@@ -94,6 +97,7 @@ struct SearchCommand: AsyncParsableCommand {
         if let jobs, jobs < (cluster.isEnabled ? 0 : 1) {
             throw ValidationError("--jobs must be at least \(cluster.isEnabled ? "0 with --scheduler" : "1"); got \(jobs).")
         }
+        if memoMB < 0 { throw ValidationError("--memo-mb must be 0 or more; got \(memoMB).") }
         if !(0...3).contains(verbosity) { throw ValidationError("--verbosity must be 0, 1, 2 or 3; got \(verbosity).") }
         if !listOperators && data.path.isEmpty { throw ValidationError("Missing expected argument '<path>' (the CSV file).") }
     }

@@ -25,7 +25,7 @@ struct FitMemoTests {
     func fitPredictMatchesFit() throws {
         let data = try TestSupport.dataset("iris")
         let (train, y, test) = Self.split(data)
-        let memo = FitMemo()
+        let memo = FitMemo(budgetBytes: 64 << 20)
         for raw in Self.pipelines {
             let pipeline = try raw.canonicalized(for: .classification)
             let context = FitContext(seed: 11)

@@ -66,8 +66,9 @@ public enum ProblemCodec {
     }
 
     /// Decodes and validates a problem: every index in range, every length consistent, so evaluating it cannot
-    /// trap however the bytes were made.
-    public static func decode(_ bytes: [UInt8]) throws(WireError) -> EvaluationProblem {
+    /// trap however the bytes were made. `memoBytes`: the problem's budget for reusable sub-pipeline outputs.
+    public static func decode(_ bytes: [UInt8],
+                              memoBytes: Int = EvaluationProblem.defaultMemoBytes) throws(WireError) -> EvaluationProblem {
         var r = WireReader(bytes)
         let version = try r.u32("problem format")
         guard version == formatVersion else {
@@ -150,6 +151,7 @@ public enum ProblemCodec {
         try r.finish("problem")
         return EvaluationProblem(features: features, targets: targets,
                                  folds: FoldPlan(rowCount: rows, testFolds: testFolds), metric: metric,
-                                 maxEvalSeconds: hasLimit ? limit : nil, hasMissingValues: hasMissingValues)
+                                 maxEvalSeconds: hasLimit ? limit : nil, hasMissingValues: hasMissingValues,
+                                 memoBytes: memoBytes)
     }
 }

@@ -14,7 +14,9 @@
 /// protocol versions so that any two builds can at least agree that they disagree.
 public enum WireFormat {
     public static let frameVersion: UInt8 = 1
-    /// Protocol versions this build speaks (message semantics; negotiated in the handshake).
+    /// Protocol versions this build speaks (message semantics; negotiated in the handshake). 2: a job's seed is
+    /// the search seed, which each step combines with its sub-pipeline's identity (version 1 workers derived
+    /// seeds from the whole pipeline, so they would score differently).
     public static let protocolVersions: ClosedRange<UInt16> = 2...2
     /// `hello` starts with these bytes: a misdirected client is recognised at once.
     public static let magic: [UInt8] = Array("autopipe-cluster".utf8)

@@ -17,6 +17,10 @@ public struct WorkerConfiguration: Sendable {
     public var reconnectDelay: ClosedRange<Double>
     /// Datasets kept in memory (least recently used dropped first).
     public var problemCacheSize: Int
+    /// Reusable sub-pipeline outputs (`FitMemo`), shared out among the cached datasets.
+    public var memoBytes = EvaluationProblem.defaultMemoBytes
+
+    var memoBytesPerProblem: Int { memoBytes / max(problemCacheSize, 1) }
 
     public init(name: String, threads: Int, token: ClusterToken? = nil, deathTimeout: Double? = 300,
                 heartbeatTimeout: Double = 15, reconnectDelay: ClosedRange<Double> = 0.25...10,
@@ -153,7 +157,7 @@ public final class Worker: @unchecked Sendable {
         if ProblemCodec.digest(bytes) != digest {
             result = .failure(.invalid(field: "dataset", reason: "the bytes do not match their digest"))
         } else {
-            do throws(WireError) { result = .success(try ProblemCodec.decode(bytes)) } catch { result = .failure(error) }
+            do throws(WireError) { result = .success(try ProblemCodec.decode(bytes, memoBytes: configuration.memoBytesPerProblem)) } catch { result = .failure(error) }
         }
         lock.withLock {
             useCounter += 1

@@ -41,7 +41,7 @@ public final class FitMemo: Sendable {
     public let budgetBytes: Int
     private let state = Mutex(State())
 
-    public init(budgetBytes: Int = 256 << 20) {
+    public init(budgetBytes: Int) {
         self.budgetBytes = budgetBytes
     }
 

@@ -27,8 +27,10 @@ public struct EvaluationProblem: Sendable {
 
     /// - Parameter hasMissingValues: whether pipelines get a median imputer (default: whether `features` has
     ///   NaN; the search passes the whole training split's answer when it evaluates on a subsample).
+    /// - Parameter memoBytes: the budget of `memo` (0: nothing is kept).
     public init(features: Matrix, targets: Targets, folds: FoldPlan, metric: Metric, maxEvalSeconds: Double?,
-                registry: OperatorRegistry = .standard, hasMissingValues: Bool? = nil) {
+                registry: OperatorRegistry = .standard, hasMissingValues: Bool? = nil,
+                memoBytes: Int = EvaluationProblem.defaultMemoBytes) {
         self.features = features
         self.targets = targets
         self.folds = folds
@@ -41,11 +43,11 @@ public struct EvaluationProblem: Sendable {
         slices = bytes <= Self.sliceBudgetBytes
             ? try? (0..<folds.count).map { try FoldData(features, targets, folds, $0, impute: impute, registry: registry) }
             : nil
-        memo = FitMemo(budgetBytes: Self.memoBudgetBytes)
+        memo = FitMemo(budgetBytes: memoBytes)
     }
 
-    /// Sub-pipeline outputs are kept up to this many bytes.
-    static let memoBudgetBytes = 256 << 20
+    /// Sub-pipeline outputs are kept up to this many bytes unless told otherwise (`--memo-mb`).
+    public static let defaultMemoBytes = 256 << 20
 
     func foldData(_ k: Int) throws -> FoldData {
         if let slices { return slices[k] }
@@ -73,7 +75,8 @@ public struct EvaluationProblem: Sendable {
             let context = FitContext(seed: StableHash.combine(job.seed, UInt64(k)), cancellation: cancellation)
             let predictions = try FittedPipeline.fitPredict(job.pipeline, train: data.trainX, data.trainY,
                                                             test: data.testX, context: context, registry: registry,
-                                                            memo: memo, scope: "fold \(k) seed \(context.seed)")
+                                                            memo: memo.budgetBytes > 0 ? memo : nil,
+                                                            scope: "fold \(k) seed \(context.seed)")
             try cancellation.check()
             let score = metric.score(truth: data.testY, predictions: predictions)
             guard score.isFinite else {

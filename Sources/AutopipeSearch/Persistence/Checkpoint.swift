@@ -7,7 +7,9 @@ import Foundation
 /// front, every evaluation, the generator's state). Written atomically after every generation; `--resume`
 /// continues from it and ends with exactly the result of an uninterrupted run.
 public struct Checkpoint: Sendable, Codable {
-    public static let currentFormatVersion = 1
+    /// 2: step seeds come from the sub-pipeline a step ends (version 1's came from the whole pipeline, so its
+    /// scores cannot be continued by this build).
+    public static let currentFormatVersion = 2
 
     public var formatVersion: Int
     public var autopipeVersion: String

@@ -21,7 +21,8 @@ struct SearchPreparation: Sendable {
                             generator: SeededGenerator(seed: settings.seed).derived("split"))
     }
 
-    init(settings: SearchSettings, space fullSpace: SearchSpace, dataset: Dataset, registry: OperatorRegistry) throws {
+    init(settings: SearchSettings, space fullSpace: SearchSpace, dataset: Dataset, registry: OperatorRegistry,
+         memoBytes: Int = EvaluationProblem.defaultMemoBytes) throws {
         let space = try fullSpace.restricted(to: dataset.task).validated()
         guard !space.learners.isEmpty else { throw SearchConfigError.noLearner(config: space.name, task: dataset.task) }
         var generator = PipelineGenerator(space: space, task: dataset.task)
@@ -46,7 +47,7 @@ struct SearchPreparation: Sendable {
         let folds = FoldPlan.make(targets: searched.targets, folds: settings.cvFolds, generator: root.derived("folds"))
         problem = EvaluationProblem(features: searched.features, targets: searched.targets, folds: folds,
                                     metric: settings.metric, maxEvalSeconds: settings.maxEvalSeconds,
-                                    registry: registry, hasMissingValues: train.features.hasNaN)
+                                    registry: registry, hasMissingValues: train.features.hasNaN, memoBytes: memoBytes)
         self.space = space
         self.generator = generator
         self.registry = registry
