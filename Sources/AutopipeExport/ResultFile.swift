@@ -115,7 +115,7 @@ public struct ResultFile: Sendable {
     }
 
     /// The `random_state` of each step, root first: the low 31 bits of the seed the final refit gives the step
-    /// (the search's seed for the pipeline, `EvaluationJob`, then its position, `FittedPipeline.stepSeeds`).
+    /// (the search's seed, `EvaluationJob`, combined with the sub-pipeline the step ends, `FittedPipeline.stepSeeds`).
     public static func randomStates(for pipeline: PipelineNode, searchSeed: UInt64) -> [ResultDocument.StepRandomState] {
         let job = EvaluationJob(pipeline: pipeline, searchSeed: searchSeed)
         let seeds = FittedPipeline.stepSeeds(pipeline, seed: job.seed)

@@ -196,7 +196,9 @@ enum PlainSGD {
                         let p = kernels.dot(wp, xi, d) * wscale + intercept
                         switch schedule {
                         case .optimal: eta = 1.0 / (alpha * (optimalInit + t - 1))
-                        case .invscaling: eta = eta0 / pow(t, powerT)
+                        case .invscaling:
+                            // t^1 = t and t^0 = 1 exactly: TPOT's power_t grid holds both, and pow is slow.
+                            eta = powerT == 1 ? eta0 / t : powerT == 0 ? eta0 : eta0 / pow(t, powerT)
                         case .constant, .adaptive: break
                         }
                         if tracksLoss { sumLoss += loss.loss(yi, p) }
@@ -216,6 +218,9 @@ enum PlainSGD {
                         }
                         if penaltyL1 {
                             u += l1Ratio * eta * alpha
+                            // While u is 0 (alpha = 0 or l1_ratio = 0, both in TPOT's grid) q is all 0 and the
+                            // truncation leaves every weight as it is: skipping it changes no bit.
+                            if u != 0 {
                             for c in 0..<d {
                                 let z = wp[c]
                                 if wscale * z > 0 {
@@ -224,6 +229,7 @@ enum PlainSGD {
                                     wp[c] = min(0, wp[c] + (u - qp[c]) / wscale)
                                 }
                                 qp[c] += wscale * (wp[c] - z)
+                            }
                             }
                         }
                         t += 1
