@@ -50,6 +50,7 @@ public final class FitMemo: Sendable {
     /// Bytes held by the entries' outputs.
     public var bytes: Int { state.withLock { $0.bytes } }
 
+    /// The outputs kept under `key`, if any (a hit makes the entry the most recently used).
     func outputs(_ key: String) -> Outputs? {
         state.withLock { s in
             s.clock &+= 1
@@ -64,6 +65,8 @@ public final class FitMemo: Sendable {
         }
     }
 
+    /// Keeps `outputs` under `key`, evicting the least recently used entries beyond the budget. Outputs larger
+    /// than a quarter of the budget are not kept (they would push out everything else).
     func store(_ outputs: Outputs, _ key: String) {
         let size = outputs.bytes
         guard size <= budgetBytes / 4 else { return }
