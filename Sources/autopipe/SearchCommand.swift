@@ -97,7 +97,9 @@ struct SearchCommand: AsyncParsableCommand {
         if let jobs, jobs < (cluster.isEnabled ? 0 : 1) {
             throw ValidationError("--jobs must be at least \(cluster.isEnabled ? "0 with --scheduler" : "1"); got \(jobs).")
         }
-        if memoMB < 0 { throw ValidationError("--memo-mb must be 0 or more; got \(memoMB).") }
+        if memoMB < 0 || memoMB > Int.max >> 20 {
+            throw ValidationError("--memo-mb must be between 0 and \(Int.max >> 20) megabytes; got \(memoMB).")
+        }
         if !(0...3).contains(verbosity) { throw ValidationError("--verbosity must be 0, 1, 2 or 3; got \(verbosity).") }
         if !listOperators && data.path.isEmpty { throw ValidationError("Missing expected argument '<path>' (the CSV file).") }
     }
