@@ -31,6 +31,9 @@ struct FitMemoTests {
             let context = FitContext(seed: 11)
             let expected = try FittedPipeline.fit(pipeline, train, y, context: context).predictions(test)
             #expect(try FittedPipeline.fitPredict(pipeline, train: train, y, test: test, context: context) == expected)
+            // With the canonical JSON given (what an evaluation passes: `EvaluationJob.key`), the seeds are the same.
+            #expect(try FittedPipeline.fitPredict(pipeline, key: pipeline.canonicalJSON, train: train, y, test: test,
+                                                  context: context) == expected)
             for _ in 0..<2 {
                 #expect(try FittedPipeline.fitPredict(pipeline, train: train, y, test: test, context: context,
                                                       memo: memo, scope: "iris") == expected)

@@ -60,6 +60,17 @@ struct ResumeTests {
         await expectRefusal(["--generations 0 is below the 1 generations"]) {
             _ = try await SearchTestSupport.run(fewer, space: space, files: resume)
         }
+        // A checkpoint of the previous format (seeds from whole pipelines) is refused, saying what to do.
+        let old = try SearchTestSupport.temporaryPath("old.checkpoint")
+        let text = try String(contentsOfFile: checkpoint, encoding: .utf8)
+        let edited = text.replacingOccurrences(of: "\"format_version\":\(Checkpoint.currentFormatVersion),",
+                                               with: "\"format_version\":1,")
+        #expect(edited != text)
+        try edited.write(toFile: old, atomically: true, encoding: .utf8)
+        await expectRefusal(["format version 1", "resumes version \(Checkpoint.currentFormatVersion) only",
+                             "start a new search without --resume"]) {
+            _ = try await SearchTestSupport.run(Self.settings, space: space, files: SearchFiles(resume: old))
+        }
         // Running longer, or under a time limit, is allowed.
         var longer = Self.settings
         longer.generations = 2

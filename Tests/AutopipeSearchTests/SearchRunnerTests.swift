@@ -7,20 +7,17 @@ import Testing
 
 @Suite("Search")
 struct SearchRunnerTests {
-    static func run(jobs: Int, seed: UInt64 = 3, dataset: String = "iris") async throws -> ResultDocument {
+    static func run(jobs: Int, seed: UInt64 = 3, dataset: String = "iris",
+                    memoBytes: Int = EvaluationProblem.defaultMemoBytes) async throws -> ResultDocument {
         let data = try TestSupport.dataset(dataset)
         let settings = SearchSettings(generations: 3, populationSize: 12, cvFolds: 3,
                                       metric: Metric.defaultMetric(for: data.task), seed: seed)
-        let runner = SearchRunner(settings: settings, space: .standard(), jobs: jobs, dataPath: dataset)
+        var runner = SearchRunner(settings: settings, space: .standard(), jobs: jobs, dataPath: dataset)
+        runner.memoBytes = memoBytes
         return try await runner.run(dataset: data).document
     }
 
-    /// Everything but timings, as bytes.
-    static func comparable(_ document: ResultDocument) throws -> Data {
-        var copy = document
-        copy.timing = .init(seconds: 0, evaluationsPerSecond: 0, jobs: 0)
-        return try copy.encoded()
-    }
+    static func comparable(_ document: ResultDocument) throws -> Data { try SearchTestSupport.comparable(document) }
 
     @Test("--jobs 1 and --jobs 2 give byte-identical results")
     func jobsIndependence() async throws {
@@ -28,6 +25,16 @@ struct SearchRunnerTests {
         let two = try await Self.run(jobs: 2)
         #expect(try Self.comparable(one) == Self.comparable(two))
         #expect(one.cvScore > 0.8)
+    }
+
+    @Test("reusing sub-pipeline outputs (--memo-mb) changes the time, never the result")
+    func memoKeepsResults() async throws {
+        // Penguins has missing values (imputed once per fold) and the searches stack random models.
+        let without = try await Self.run(jobs: 2, dataset: "penguins", memoBytes: 0)
+        let with = try await Self.run(jobs: 2, dataset: "penguins")
+        #expect(try Self.comparable(without) == Self.comparable(with))
+        #expect(without.timing.reusedFits == 0)
+        #expect((with.timing.reusedFits ?? 0) > 0)
     }
 
     @Test("different seeds explore differently")

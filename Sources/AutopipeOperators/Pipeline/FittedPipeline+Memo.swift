@@ -4,9 +4,10 @@ extension FittedPipeline {
     /// Cross-validation's fit and score in one: fits `pipeline` on `train`, `y` and returns its predictions for
     /// `test`, keeping no fitted model. The outputs of every inner step on both row sets are looked up in `memo`
     /// first and stored there once computed, under `scope` (which must name the rows and `context.seed`) and the
-    /// sub-pipeline. The same predictions as `fit` followed by `predictions(test)`.
-    public static func fitPredict(_ pipeline: PipelineNode, train: Matrix, _ y: Targets, test: Matrix,
-                                  context: FitContext, registry: OperatorRegistry = .standard,
+    /// sub-pipeline. The same predictions as `fit` followed by `predictions(test)`. `key`: the pipeline's
+    /// canonical JSON when the caller already has it (`EvaluationJob.key`), so it is not encoded again per fold.
+    public static func fitPredict(_ pipeline: PipelineNode, key: String? = nil, train: Matrix, _ y: Targets,
+                                  test: Matrix, context: FitContext, registry: OperatorRegistry = .standard,
                                   memo: FitMemo? = nil, scope: String = "") throws -> Predictions {
         let (rootStep, input) = try rootParts(pipeline)
         if test.columns != train.columns {
@@ -15,7 +16,8 @@ extension FittedPipeline {
         let features = try outputs(input, FitMemo.Outputs(train: train, test: test), y, context: context,
                                    registry: registry, memo: memo, scope: scope)
         let learner = try makeLearner(rootStep, registry: registry)
-        let fitted = try learner.fit(features.train, y, context: stepContext(context, pipeline))
+        let identity = key.map { StableHash.fnv1a($0) } ?? pipeline.identity
+        let fitted = try learner.fit(features.train, y, context: stepContext(context, identity: identity))
         try context.check()
         return try fitted.predictions(features.test)
     }

@@ -73,7 +73,7 @@ public struct EvaluationProblem: Sendable {
             try cancellation.check()
             let data = try foldData(k)
             let context = FitContext(seed: StableHash.combine(job.seed, UInt64(k)), cancellation: cancellation)
-            let predictions = try FittedPipeline.fitPredict(job.pipeline, train: data.trainX, data.trainY,
+            let predictions = try FittedPipeline.fitPredict(job.pipeline, key: job.key, train: data.trainX, data.trainY,
                                                             test: data.testX, context: context, registry: registry,
                                                             memo: memo.budgetBytes > 0 ? memo : nil,
                                                             scope: "fold \(k) seed \(context.seed)")

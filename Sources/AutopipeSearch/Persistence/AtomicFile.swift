@@ -39,6 +39,8 @@ public enum PersistenceError: Error, Sendable, Equatable, CustomStringConvertibl
     case cannotWrite(path: String, reason: String)
     case cannotRead(path: String, reason: String)
     case corruptCheckpoint(path: String, detail: String)
+    /// A checkpoint of another format version (another build's seeds or layout).
+    case checkpointVersion(path: String, found: Int, supported: Int)
     case cannotResume(path: String, reasons: [String])
 
     public var description: String {
@@ -49,6 +51,10 @@ public enum PersistenceError: Error, Sendable, Equatable, CustomStringConvertibl
             return "cannot read '\(path)': \(reason)."
         case .corruptCheckpoint(let path, let detail):
             return "'\(path)' is not an autopipe checkpoint (\(detail))."
+        case .checkpointVersion(let path, let found, let supported):
+            return "'\(path)' is a checkpoint of format version \(found), but this autopipe resumes version \(supported) "
+                + "only (its evaluations would not give the same scores). Resume it with the autopipe that wrote it, "
+                + "or start a new search without --resume."
         case .cannotResume(let path, let reasons):
             return "cannot resume from '\(path)': this run differs from the one that wrote it: "
                 + reasons.joined(separator: "; ")

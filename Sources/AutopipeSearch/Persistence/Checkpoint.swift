@@ -66,8 +66,8 @@ public struct Checkpoint: Sendable, Codable {
             throw PersistenceError.corruptCheckpoint(path: path, detail: ConfigDecoding.describe(error))
         }
         guard checkpoint.formatVersion == currentFormatVersion else {
-            throw PersistenceError.corruptCheckpoint(path: path,
-                detail: "format version \(checkpoint.formatVersion); this autopipe reads version \(currentFormatVersion)")
+            throw PersistenceError.checkpointVersion(path: path, found: checkpoint.formatVersion,
+                                                     supported: currentFormatVersion)
         }
         return checkpoint
     }
