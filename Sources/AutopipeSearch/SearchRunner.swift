@@ -80,8 +80,9 @@ public struct SearchRunner: Sendable {
         let search = try await SearchLoop(runner: self, prepared: prepared, evolver: evolver, budget: budget, log: log,
                                           observer: observer).run(resumedEvaluations: evolver.evaluationCount)
         budget.finish()
+        // The refit runs here while the evaluation threads idle: they help its fit.
         return try finish(search, prepared: prepared, dataset: dataset, droppedRows: droppedRows, budget: budget,
-                          observer: observer)
+                          observer: observer, helpers: (evaluator as? LocalEvaluator)?.pool.helpers)
     }
 
     /// The checkpoint's state, after checking it belongs to this search.
@@ -105,7 +106,7 @@ public struct SearchRunner: Sendable {
     /// document. Under `--max-time`, a refit that runs out of time falls back to the cheapest-to-fit front
     /// members; if none fits in time the document reports the best pipeline without a held-out score.
     func finish(_ search: SearchLoop.Summary, prepared: SearchPreparation, dataset: Dataset, droppedRows: Int,
-                budget: TimeBudget, observer: SearchObserver) throws -> SearchOutcome {
+                budget: TimeBudget, observer: SearchObserver, helpers: (any IdleHelpers)? = nil) throws -> SearchOutcome {
         let refitStart = ContinuousClock.now
         let evolver = search.evolver
         guard let best = evolver.best else {
@@ -121,7 +122,7 @@ public struct SearchRunner: Sendable {
         }
         for candidate in [best] + fallbacks {
             do {
-                model = try prepared.refit(candidate.pipeline, cancellation: budget.refitToken())
+                model = try prepared.refit(candidate.pipeline, cancellation: budget.refitToken(), helpers: helpers)
                 chosen = candidate
                 break
             } catch let error as OperatorError {

@@ -66,7 +66,7 @@ struct HistBoostingGoldenTests {
         }
     }
 
-    static func digest(_ c: Case) throws -> String {
+    static func digest(_ c: Case, helpers: (any IdleHelpers)? = nil) throws -> String {
         var x: Matrix, y: Targets, rows: Int
         if c.dataset.hasPrefix("synthetic") {
             (x, y) = TreeBehaviourTests.synthetic(rows: 12_000, columns: 20, regression: c.dataset.hasSuffix("regression"))
@@ -91,7 +91,7 @@ struct HistBoostingGoldenTests {
         let cut = rows * 4 / 5
         let train = Array(0..<cut), test = Array(cut..<rows)
         let op = try OperatorRegistry.standard.make(c.op, c.parameters)
-        let fitted = try op.fit(x.selectingRows(train), y.selecting(train), context: FitContext(seed: 42))
+        let fitted = try op.fit(x.selectingRows(train), y.selecting(train), context: FitContext(seed: 42, helpers: helpers))
         var hash: UInt64 = 0xcbf29ce484222325
         for part in [train, test] {
             let xp = x.selectingRows(part)
@@ -118,6 +118,13 @@ struct HistBoostingGoldenTests {
         "synthetic-early-stopping-classifier": "15e19cdf1f53d2d0",
         "synthetic-early-stopping-regressor": "fb9ffd5d3f4038bd",
     ]
+
+    /// Multi-class fits grow an iteration's class trees on idle threads when they have them; the trees are the
+    /// same whichever thread grows them, and finish in any order.
+    @Test("the same outputs when the class trees grow on other threads", arguments: cases)
+    func withHelpers(_ c: Case) throws {
+        #expect(Self.expected[c.name] == (try Self.digest(c, helpers: ThreadedHelpers())), "\(c.name)")
+    }
 
     @Test(arguments: cases) func bitIdentical(_ c: Case) throws {
         let got = try Self.digest(c)

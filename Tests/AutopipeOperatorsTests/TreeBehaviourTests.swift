@@ -132,6 +132,21 @@ struct TreeBehaviourTests {
         #expect(a != c)
     }
 
+    @Test("forests grown with trees on other threads equal forests grown in order",
+          arguments: ["RandomForestClassifier", "ExtraTreesClassifier", "RandomForestRegressor", "ExtraTreesRegressor"])
+    func helpers(_ name: String) throws {
+        let (x, y) = Self.synthetic(rows: 300, columns: 6, regression: name.hasSuffix("Regressor"))
+        let op = try OperatorRegistry.standard.make(name, ["n_estimators": 24, "bootstrap": true])
+        let alone = try op.fit(x, y, context: FitContext(seed: 7))
+        let helped = try op.fit(x, y, context: FitContext(seed: 7, helpers: ThreadedHelpers()))
+        if name.hasSuffix("Regressor") {
+            #expect(try alone.predictValues(x) == helped.predictValues(x))
+        } else {
+            #expect(try alone.classScores(x).scores == helped.classScores(x).scores)
+        }
+        #expect(alone.featureImportances == helped.featureImportances)
+    }
+
     @Test("a deadline stops a large fit quickly", arguments: treeLearners)
     func deadline(_ name: String) throws {
         let entry = try OperatorRegistry.standard.require(name)

@@ -285,11 +285,13 @@ public final class RemoteEvaluator: Evaluator, @unchecked Sendable {
     /// whichever copy finishes first counts (both give the same result).
     private func startLocal(_ batch: Batch) {
         guard let pool = localPool else { return }
+        let helpers = pool.helpers
         for _ in 0..<pool.threadCount {
             pool.submit { [self] in
                 while let index = batch.takeLocal() {
                     lock.withLock { link }?.send(.withdrawTasks([batch.firstID + UInt64(index)]))
-                    batch.complete(index, problem.evaluate(batch.jobs[index], cancellation: cancellation))
+                    batch.complete(index, problem.evaluate(batch.jobs[index], cancellation: cancellation,
+                                                            helpers: helpers))
                 }
             }
         }

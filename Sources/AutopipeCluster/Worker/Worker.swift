@@ -270,9 +270,10 @@ public final class Worker: @unchecked Sendable {
             }
             guard accepted else { return }
             let hook = worker.beforeTask
+            let helpers = worker.pool.helpers
             worker.pool.submit { [self] in
                 hook?(job)
-                let result = problem.evaluate(job, cancellation: token)
+                let result = problem.evaluate(job, cancellation: token, helpers: helpers)
                 worker.countCompleted()
                 let live: Bool = lock.withLock { running.removeValue(forKey: task.id) != nil && !ended }
                 if live { reply(task.id, result) }

@@ -43,15 +43,19 @@ public final class CancellationToken: Sendable {
     }
 }
 
-/// What a fit needs besides the data: its random seed (`random_state`) and its cancellation token.
+/// What a fit needs besides the data: its random seed (`random_state`), its cancellation token and any idle
+/// threads it may use.
 public struct FitContext: Sendable {
     /// This step's seed: derived from the search seed, the pipeline's identity and the step's position.
     public var seed: UInt64
     public var cancellation: CancellationToken
+    /// Idle threads the fit may spread independent pieces of its work over (`IdleHelpers`); nil: none.
+    public var helpers: (any IdleHelpers)?
 
-    public init(seed: UInt64 = 0, cancellation: CancellationToken = .none) {
+    public init(seed: UInt64 = 0, cancellation: CancellationToken = .none, helpers: (any IdleHelpers)? = nil) {
         self.seed = seed
         self.cancellation = cancellation
+        self.helpers = helpers
     }
 
     /// A fresh generator for this fit.
@@ -59,7 +63,7 @@ public struct FitContext: Sendable {
 
     /// A context for a sub-fit (an inner model, a tree of an ensemble), with its own seed.
     public func child(_ index: Int) -> FitContext {
-        FitContext(seed: StableHash.combine(seed, UInt64(index) &+ 0x5EED), cancellation: cancellation)
+        FitContext(seed: StableHash.combine(seed, UInt64(index) &+ 0x5EED), cancellation: cancellation, helpers: helpers)
     }
 
     @inline(__always)

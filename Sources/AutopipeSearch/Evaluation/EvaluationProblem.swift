@@ -67,12 +67,14 @@ public struct EvaluationProblem: Sendable {
     /// Fits `job`'s pipeline on the training rows of fold `k` and scores it on the fold's test rows. The fit's
     /// seed depends only on the job's seed and `k`, so folds can run in any order, on any thread; sub-pipelines
     /// already fitted on fold `k` with that seed come from `memo`.
-    public func evaluateFold(_ job: EvaluationJob, fold k: Int, cancellation: CancellationToken) -> FoldOutcome {
+    public func evaluateFold(_ job: EvaluationJob, fold k: Int, cancellation: CancellationToken,
+                             helpers: (any IdleHelpers)? = nil) -> FoldOutcome {
         let start = ContinuousClock.now
         do {
             try cancellation.check()
             let data = try foldData(k)
-            let context = FitContext(seed: StableHash.combine(job.seed, UInt64(k)), cancellation: cancellation)
+            let context = FitContext(seed: StableHash.combine(job.seed, UInt64(k)), cancellation: cancellation,
+                                     helpers: helpers)
             let predictions = try FittedPipeline.fitPredict(job.pipeline, key: job.key, train: data.trainX, data.trainY,
                                                             test: data.testX, context: context, registry: registry,
                                                             memo: memo.budgetBytes > 0 ? memo : nil,
@@ -93,13 +95,14 @@ public struct EvaluationProblem: Sendable {
 
     /// Cross-validates one pipeline, fold after fold on the calling thread (what a remote worker runs). Never
     /// throws: failures and time-outs become the result's status. Gives the same result as `LocalEvaluator`'s
-    /// fold-parallel evaluation.
-    public func evaluate(_ job: EvaluationJob, cancellation outer: CancellationToken? = nil) -> EvaluationResult {
+    /// fold-parallel evaluation. `helpers`: idle threads its fits may use (a worker's other threads).
+    public func evaluate(_ job: EvaluationJob, cancellation outer: CancellationToken? = nil,
+                         helpers: (any IdleHelpers)? = nil) -> EvaluationResult {
         let start = ContinuousClock.now
         let token = maxEvalSeconds.map { CancellationToken(timeLimit: $0, parent: outer) } ?? outer ?? .none
         var outcomes: [FoldOutcome] = []
         for k in 0..<folds.count {
-            let outcome = evaluateFold(job, fold: k, cancellation: token)
+            let outcome = evaluateFold(job, fold: k, cancellation: token, helpers: helpers)
             outcomes.append(outcome)
             if case .failed = outcome { break }
         }

@@ -5,8 +5,8 @@ import Foundation
 ///
 /// Each pipeline's cross-validation is split into one task per fold, queued in the order of `jobs` (callers put
 /// the longest expected first), so a slow pipeline at the end of a generation is spread over every thread
-/// instead of leaving the others idle. Results are still returned in job order and are identical to a
-/// fold-by-fold run (`FoldOutcome.combine`).
+/// instead of leaving the others idle; a thread left without a fold helps a running fit (`IdleHelpers`).
+/// Results are still returned in job order and are identical to a fold-by-fold run (`FoldOutcome.combine`).
 public final class LocalEvaluator: Evaluator, @unchecked Sendable {
     public let problem: EvaluationProblem
     public let pool: WorkerPool
@@ -27,6 +27,7 @@ public final class LocalEvaluator: Evaluator, @unchecked Sendable {
         if jobs.isEmpty { return [] }
         let collector = ResultCollector(count: jobs.count)
         let problem = self.problem
+        let helpers = pool.helpers
         return await withCheckedContinuation { continuation in
             collector.onComplete = { continuation.resume(returning: $0) }
             for (index, job) in jobs.enumerated() {
@@ -36,7 +37,7 @@ public final class LocalEvaluator: Evaluator, @unchecked Sendable {
                     pool.submit {
                         let outcome: FoldOutcome
                         if let token = run.begin(fold: k) {
-                            outcome = problem.evaluateFold(job, fold: k, cancellation: token)
+                            outcome = problem.evaluateFold(job, fold: k, cancellation: token, helpers: helpers)
                         } else {
                             outcome = .skipped
                         }

@@ -1,7 +1,9 @@
+import AutopipeOperators
 import Foundation
 
 /// A fixed set of threads running blocking, CPU-bound work items (pipeline fits must not block Swift's
-/// cooperative pool). Work runs in submission order, `threads` at a time.
+/// cooperative pool). Work runs in submission order, `threads` at a time; a thread with no item to take helps a
+/// running item's fit (`helpers`).
 ///
 /// The threads hold the queue (`Queue`), not the pool: when the pool goes away they finish the queued work and
 /// exit, and none of them can touch a pool that no longer exists.
@@ -28,17 +30,62 @@ public final class WorkerPool: Sendable {
 
     public func submit(_ item: @escaping @Sendable () -> Void) { work.submit(item) }
 
+    /// The pool's threads as `IdleHelpers` for the fits its work items run: a thread with no work item to take
+    /// runs pieces of a running fit instead of waiting (work items always go first).
+    public var helpers: any IdleHelpers { work }
+
     /// Wall-clock seconds the threads have spent running work items, summed over threads. Divided by
     /// (wall time x threads) it says how well the threads were kept fed, whatever else runs on the machine.
     public var busySeconds: Double { work.busySeconds }
 
     /// The queue and the threads' shared state, guarded by `condition`.
-    private final class Queue: @unchecked Sendable {
+    private final class Queue: IdleHelpers, @unchecked Sendable {
         private let condition = NSCondition()
         private var items: [@Sendable () -> Void] = []
         private var head = 0
         private var stopping = false
         private var busy: Double = 0
+        /// Threads waiting for work.
+        private var idle = 0
+        /// Pieces of fits open to idle threads (`run(_:_:)`).
+        private var regions: [Region] = []
+
+        /// One `run(_:_:)` call: its pieces, the next one to take and how many have finished.
+        private final class Region {
+            let count: Int
+            let body: @Sendable (Int) -> Void
+            var next = 0
+            var done = 0
+            init(count: Int, body: @escaping @Sendable (Int) -> Void) {
+                self.count = count
+                self.body = body
+            }
+        }
+
+        private var openRegion: Region? { regions.first { $0.next < $0.count } }
+
+        func run(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
+            condition.lock()
+            guard idle > 0, count > 1 else {
+                condition.unlock()
+                for i in 0..<count { body(i) }
+                return
+            }
+            let region = Region(count: count, body: body)
+            regions.append(region)
+            condition.broadcast()
+            while region.next < region.count {
+                let i = region.next
+                region.next += 1
+                condition.unlock()
+                body(i)
+                condition.lock()
+                region.done += 1
+            }
+            while region.done < region.count { condition.wait() }
+            regions.removeAll { $0 === region }
+            condition.unlock()
+        }
 
         func stop() {
             condition.lock()
@@ -63,7 +110,25 @@ public final class WorkerPool: Sendable {
         func run() {
             while true {
                 condition.lock()
-                while head == items.count && !stopping { condition.wait() }
+                while head == items.count && !stopping && openRegion == nil {
+                    idle += 1
+                    condition.wait()
+                    idle -= 1
+                }
+                if head == items.count, let region = openRegion {
+                    let i = region.next
+                    region.next += 1
+                    condition.unlock()
+                    let start = ContinuousClock.now
+                    region.body(i)
+                    let seconds = elapsed(since: start)
+                    condition.lock()
+                    region.done += 1
+                    busy += seconds
+                    if region.done == region.count { condition.broadcast() }
+                    condition.unlock()
+                    continue
+                }
                 if head == items.count && stopping {
                     condition.unlock()
                     return

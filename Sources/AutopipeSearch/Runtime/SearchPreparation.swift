@@ -56,9 +56,11 @@ struct SearchPreparation: Sendable {
     }
 
     /// Fits `pipeline` on the whole training split with the seed its evaluations used.
-    func refit(_ pipeline: PipelineNode, cancellation: CancellationToken) throws -> FittedPipeline {
+    func refit(_ pipeline: PipelineNode, cancellation: CancellationToken, helpers: (any IdleHelpers)? = nil) throws
+        -> FittedPipeline
+    {
         let job = EvaluationJob(pipeline: pipeline, searchSeed: seed)
         return try problem.fitModel(pipeline, train.features, train.targets,
-                                    context: FitContext(seed: job.seed, cancellation: cancellation))
+                                    context: FitContext(seed: job.seed, cancellation: cancellation, helpers: helpers))
     }
 }

@@ -58,32 +58,44 @@ struct ForestSettings: Sendable {
         var importances: [[Double]] = []
         let allRows = (0..<n).map { Int32($0) }
         let drawCount = maxSamples.map { max(Int(($0 * Double(n)).rounded(.toNearestOrEven)), 1) } ?? n
-        var counts = [Double](repeating: 0, count: n)
-        for i in 0..<nEstimators {
-            try context.check()
-            let treeContext = context.child(i)
-            var rng = treeContext.generator()
-            var treeSettings = settings
-            let built: BuiltTree
-            if bootstrap {
-                for r in 0..<n { counts[r] = 0 }
-                for _ in 0..<drawCount { counts[rng.nextInt(below: n)] += 1 }
-                var inBag: [Int32] = []
-                inBag.reserveCapacity(n)
-                var total = 0.0
-                for r in 0..<n where counts[r] > 0 {
-                    inBag.append(Int32(r))
-                    total += counts[r]
+        // Each tree depends only on its own seed, so the trees are independent pieces: idle threads may grow
+        // some (`FitContext.forEachPiece`); they join the forest in index order.
+        let results = PieceResults<BuiltTree>(count: nEstimators)
+        let shared = UnsafeSendable((data, labels, targets))
+        let minWeightFractionLeaf = tree.minWeightFractionLeaf, bootstrap = bootstrap
+        context.forEachPiece(nEstimators) { i in
+            let (data, labels, targets) = shared.value
+            do {
+                try context.check()
+                let treeContext = context.child(i)
+                var rng = treeContext.generator()
+                var treeSettings = settings
+                let built: BuiltTree
+                if bootstrap {
+                    var counts = [Double](repeating: 0, count: n)
+                    for _ in 0..<drawCount { counts[rng.nextInt(below: n)] += 1 }
+                    var inBag: [Int32] = []
+                    inBag.reserveCapacity(n)
+                    var total = 0.0
+                    for r in 0..<n where counts[r] > 0 {
+                        inBag.append(Int32(r))
+                        total += counts[r]
+                    }
+                    treeSettings.minWeightLeaf = minWeightFractionLeaf * total
+                    built = try CARTBuilder.buildTree(data: data, labels: labels, classCount: classCount,
+                                                      targets: targets, weights: counts, samples: inBag,
+                                                      settings: treeSettings, rng: &rng, context: treeContext)
+                } else {
+                    built = try CARTBuilder.buildTree(data: data, labels: labels, classCount: classCount,
+                                                      targets: targets, samples: allRows, settings: treeSettings,
+                                                      rng: &rng, context: treeContext)
                 }
-                treeSettings.minWeightLeaf = tree.minWeightFractionLeaf * total
-                built = try CARTBuilder.buildTree(data: data, labels: labels, classCount: classCount,
-                                                  targets: targets, weights: counts, samples: inBag,
-                                                  settings: treeSettings, rng: &rng, context: treeContext)
-            } else {
-                built = try CARTBuilder.buildTree(data: data, labels: labels, classCount: classCount,
-                                                  targets: targets, samples: allRows, settings: treeSettings,
-                                                  rng: &rng, context: treeContext)
+                results.set(i, .success(built))
+            } catch {
+                results.set(i, .failure(error))
             }
+        }
+        for built in try results.values() {
             if built.nodeCount > 1 {
                 importances.append(normalizedImportances(built.rawImportances, rootWeight: built.rootWeight))
             }
