@@ -132,11 +132,19 @@ struct TreeBehaviourTests {
         #expect(a != c)
     }
 
-    @Test("forests grown with trees on other threads equal forests grown in order",
-          arguments: ["RandomForestClassifier", "ExtraTreesClassifier", "RandomForestRegressor", "ExtraTreesRegressor"])
+    @Test("forests and multi-class boosting grown with trees on other threads equal those grown in order",
+          arguments: ["RandomForestClassifier", "ExtraTreesClassifier", "RandomForestRegressor", "ExtraTreesRegressor",
+                      "GradientBoostingClassifier"])
     func helpers(_ name: String) throws {
-        let (x, y) = Self.synthetic(rows: 300, columns: 6, regression: name.hasSuffix("Regressor"))
-        let op = try OperatorRegistry.standard.make(name, ["n_estimators": 24, "bootstrap": true])
+        // Enough work that the pieces go to the helpers (FitContext.minimumHelpedWork).
+        let boosting = name.hasPrefix("Gradient")
+        let (x, y) = Self.synthetic(rows: boosting ? 4000 : 400, columns: 8, regression: name.hasSuffix("Regressor"))
+        let parameters: Parameters = boosting
+            ? ["n_estimators": 12, "subsample": 0.8, "max_features": 0.5, "max_depth": 3]
+            : ["n_estimators": 24, "bootstrap": true]
+        // Boosting: 80% of the rows x 8 columns x 3 classes per stage; forests: rows x 8 columns x 24 trees.
+        #expect((boosting ? x.rows * 4 / 5 * 8 * 3 : x.rows * 8 * 24) >= FitContext.minimumHelpedWork)
+        let op = try OperatorRegistry.standard.make(name, parameters)
         let alone = try op.fit(x, y, context: FitContext(seed: 7))
         let helped = try op.fit(x, y, context: FitContext(seed: 7, helpers: ThreadedHelpers()))
         if name.hasSuffix("Regressor") {

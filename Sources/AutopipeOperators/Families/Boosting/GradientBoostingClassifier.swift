@@ -161,27 +161,42 @@ public struct GradientBoostingClassifier: Classifier {
         var rng = context.generator()
         let lr = settings.learningRate
         var gradient = [Double](repeating: 0, count: n * k)
-        var column = [Double](repeating: 0, count: n)
         for stage in 0..<settings.nEstimators {
             try context.check()
             let rows = settings.inBagRows(n, rng: &rng)
             negativeGradient(raw, labels: labels, k: k, into: &gradient)
-            for j in 0..<k {
-                for r in 0..<n { column[r] = gradient[r * k + j] }
-                var tree = try settings.stageTree(data, gradient: column, rows: rows,
-                                                  context: context.child(stage * k + j))
-                importances.add(tree)
-                let leafOf = tree.leafIndices(data)
-                let leaves = tree.leafCount(width: 1)
-                let groups = LeafGroups(leafOf: leafOf, rows: rows, leafCount: leaves)
-                for leaf in 0..<leaves {
-                    tree.values[leaf] = newtonStep(groups.rows(ofLeaf: leaf), column: column, labels: labels,
-                                                   classIndex: k == 1 ? 1 : j, k: k)
+            // A stage's k class trees depend only on the stage's gradient and their own seeds, and each adds to
+            // its own column of raw: independent pieces that idle threads may take (`FitContext.forEachPiece`).
+            let trees = PieceResults<BuiltTree>(count: k)
+            let gradientNow = gradient
+            try raw.withUnsafeMutableBufferPointer { rawBuffer in
+                let out = UnsafeSendable(rawBuffer)
+                context.forEachPiece(k, work: rows.count * x.columns * k) { j in
+                    do {
+                        var column = [Double](repeating: 0, count: n)
+                        for r in 0..<n { column[r] = gradientNow[r * k + j] }
+                        var tree = try settings.stageTree(data, gradient: column, rows: rows,
+                                                          context: context.child(stage * k + j))
+                        let leafOf = tree.leafIndices(data)
+                        let leaves = tree.leafCount(width: 1)
+                        let groups = LeafGroups(leafOf: leafOf, rows: rows, leafCount: leaves)
+                        for leaf in 0..<leaves {
+                            tree.values[leaf] = newtonStep(groups.rows(ofLeaf: leaf), column: column, labels: labels,
+                                                           classIndex: k == 1 ? 1 : j, k: k)
+                        }
+                        let raw = out.value
+                        tree.values.withUnsafeBufferPointer { v in
+                            for r in 0..<n { raw[r * k + j] += lr * v[Int(leafOf[r])] }
+                        }
+                        trees.set(j, .success(tree))
+                    } catch {
+                        trees.set(j, .failure(error))
+                    }
                 }
-                tree.values.withUnsafeBufferPointer { v in
-                    for r in 0..<n { raw[r * k + j] += lr * v[Int(leafOf[r])] }
+                for tree in try trees.values() {
+                    importances.add(tree)
+                    nodes.append(tree)
                 }
-                nodes.append(tree)
             }
         }
         return Fitted(inputColumns: x.columns, classCount: classCount, featureImportances: importances.normalized,

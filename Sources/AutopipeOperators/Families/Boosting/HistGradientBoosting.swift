@@ -405,7 +405,7 @@ final class HistClassTrees: @unchecked Sendable {
               context: FitContext) throws -> [HistTree] {
         let results = PieceResults<HistTree>(count: k)
         let out = UnsafeSendable(raw)
-        context.forEachPiece(k) { j in
+        context.forEachPiece(k, work: settings.n * settings.splittable.count * k) { j in
             let grower = self.take()
             defer { self.give(grower) }
             do {

@@ -63,7 +63,7 @@ struct ForestSettings: Sendable {
         let results = PieceResults<BuiltTree>(count: nEstimators)
         let shared = UnsafeSendable((data, labels, targets))
         let minWeightFractionLeaf = tree.minWeightFractionLeaf, bootstrap = bootstrap
-        context.forEachPiece(nEstimators) { i in
+        context.forEachPiece(nEstimators, work: n * x.columns * nEstimators) { i in
             let (data, labels, targets) = shared.value
             do {
                 try context.check()
