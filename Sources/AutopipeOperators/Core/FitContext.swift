@@ -61,9 +61,16 @@ public struct FitContext: Sendable {
     /// A fresh generator for this fit.
     public func generator() -> SeededGenerator { SeededGenerator(seed: seed) }
 
+    /// The same context (cancellation, helpers) with another seed.
+    public func withSeed(_ seed: UInt64) -> FitContext {
+        var context = self
+        context.seed = seed
+        return context
+    }
+
     /// A context for a sub-fit (an inner model, a tree of an ensemble), with its own seed.
     public func child(_ index: Int) -> FitContext {
-        FitContext(seed: StableHash.combine(seed, UInt64(index) &+ 0x5EED), cancellation: cancellation, helpers: helpers)
+        withSeed(StableHash.combine(seed, UInt64(index) &+ 0x5EED))
     }
 
     @inline(__always)

@@ -48,8 +48,7 @@ public struct FittedPipeline: Sendable, Codable {
     }
 
     static func stepContext(_ context: FitContext, identity: UInt64) -> FitContext {
-        FitContext(seed: StableHash.combine(context.seed, identity), cancellation: context.cancellation,
-                   helpers: context.helpers)
+        context.withSeed(StableHash.combine(context.seed, identity))
     }
 
     /// Fits a non-root node and returns its fitted form and its output on the training data.

@@ -16,7 +16,7 @@ public final class WorkerPool: Sendable {
         let work = Queue()
         self.work = work
         for i in 0..<threadCount {
-            let thread = Thread { work.run() }
+            let thread = Thread { work.serve() }
             thread.name = "autopipe-eval-\(i)"
             thread.stackSize = 64 << 20   // deep trees recurse
             thread.start()
@@ -107,7 +107,8 @@ public final class WorkerPool: Sendable {
             return busy
         }
 
-        func run() {
+        /// A thread's loop: work items first, then pieces of a running fit, else wait.
+        func serve() {
             while true {
                 condition.lock()
                 while head == items.count && !stopping && openRegion == nil {

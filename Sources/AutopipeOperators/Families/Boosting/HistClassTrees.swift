@@ -39,13 +39,7 @@ final class HistClassTrees: @unchecked Sendable {
                 var unused = SeededGenerator(seed: 0)
                 let tree = try grower.grow(gradients: gradients[j], hessians: hessians[j], generator: &unused,
                                            context: context)
-                let r = out.value
-                grower.partition.withUnsafeBufferPointer { p in
-                    for node in 0..<tree.feature.count where tree.feature[node] < 0 {
-                        let v = tree.value[node]
-                        for i in tree.start[node]..<tree.stop[node] { r[Int(p[i]) * k + j] += v }
-                    }
-                }
+                grower.addLeafValues(tree, to: out.value, k: k, output: j)
                 results.set(j, .success(tree))
             } catch {
                 results.set(j, .failure(error))

@@ -196,32 +196,25 @@ enum HistBooster {
         for _ in 0..<c.maxIter {
             try context.check()
             computeGradients(yTrain, raw, loss: loss, k: k, gradients: &gradients, hessians: &hessians)
+            let trees: [HistTree]
             if let classTrees {
                 // The k trees of an iteration depend only on this iteration's gradients; each adds to its own
                 // column of the raw predictions.
-                let trees = try raw.withUnsafeMutableBufferPointer { r in
+                trees = try raw.withUnsafeMutableBufferPointer { r in
                     try classTrees.grow(gradients: gradients, hessians: hessians, raw: r, k: k, context: context)
                 }
-                for (j, tree) in trees.enumerated() {
-                    ensemble.append(tree, bins: mapper)
-                    if nVal > 0 { addBinnedPredictions(tree, binnedVal, n: nVal, missingCodes: missingCodes, into: &rawVal, k: k, output: j) }
-                }
             } else {
-            for j in 0..<k {
-                let tree = try grower.grow(gradients: gradients[j], hessians: loss == .squaredError ? nil : hessians[j],
-                                           generator: &splitGenerator, context: context)
-                ensemble.append(tree, bins: mapper)
-                // Training predictions from the leaves' sample ranges.
-                grower.partition.withUnsafeBufferPointer { p in
-                    raw.withUnsafeMutableBufferPointer { r in
-                        for node in 0..<tree.feature.count where tree.feature[node] < 0 {
-                            let v = tree.value[node]
-                            for i in tree.start[node]..<tree.stop[node] { r[Int(p[i]) * k + j] += v }
-                        }
-                    }
+                trees = try (0..<k).map { j in
+                    let tree = try grower.grow(gradients: gradients[j],
+                                               hessians: loss == .squaredError ? nil : hessians[j],
+                                               generator: &splitGenerator, context: context)
+                    raw.withUnsafeMutableBufferPointer { grower.addLeafValues(tree, to: $0, k: k, output: j) }
+                    return tree
                 }
-                if nVal > 0 { addBinnedPredictions(tree, binnedVal, n: nVal, missingCodes: missingCodes, into: &rawVal, k: k, output: j) }
             }
+            for (j, tree) in trees.enumerated() {
+                ensemble.append(tree, bins: mapper)
+                if nVal > 0 { addBinnedPredictions(tree, binnedVal, n: nVal, missingCodes: missingCodes, into: &rawVal, k: k, output: j) }
             }
             if earlyStopping {
                 scores.append(nVal > 0 ? -meanLoss(yVal, rawVal, loss: loss, k: k) : -meanLoss(yTrain, raw, loss: loss, k: k))

@@ -172,6 +172,17 @@ final class HistTreeGrower {
         return makeTree()
     }
 
+    /// Adds the tree just grown to column `output` of `raw` (k columns per row): each leaf's value to the rows of
+    /// its sample range, the training predictions.
+    func addLeafValues(_ tree: HistTree, to raw: UnsafeMutableBufferPointer<Double>, k: Int, output j: Int) {
+        partition.withUnsafeBufferPointer { p in
+            for node in 0..<tree.feature.count where tree.feature[node] < 0 {
+                let v = tree.value[node]
+                for i in tree.start[node]..<tree.stop[node] { raw[Int(p[i]) * k + j] += v }
+            }
+        }
+    }
+
     // MARK: Histograms and split scans, fused per block of features
 
     /// A node whose best split a fused pass looks for: the features it may use (max_features) and the best

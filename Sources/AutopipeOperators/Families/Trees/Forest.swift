@@ -61,10 +61,7 @@ struct ForestSettings: Sendable {
         // Each tree depends only on its own seed, so the trees are independent pieces: idle threads may grow
         // some (`FitContext.forEachPiece`); they join the forest in index order.
         let results = PieceResults<BuiltTree>(count: nEstimators)
-        let shared = UnsafeSendable((data, labels, targets))
-        let minWeightFractionLeaf = tree.minWeightFractionLeaf, bootstrap = bootstrap
         context.forEachPiece(nEstimators, work: n * x.columns * nEstimators) { i in
-            let (data, labels, targets) = shared.value
             do {
                 try context.check()
                 let treeContext = context.child(i)
@@ -81,7 +78,7 @@ struct ForestSettings: Sendable {
                         inBag.append(Int32(r))
                         total += counts[r]
                     }
-                    treeSettings.minWeightLeaf = minWeightFractionLeaf * total
+                    treeSettings.minWeightLeaf = tree.minWeightFractionLeaf * total
                     built = try CARTBuilder.buildTree(data: data, labels: labels, classCount: classCount,
                                                       targets: targets, weights: counts, samples: inBag,
                                                       settings: treeSettings, rng: &rng, context: treeContext)
