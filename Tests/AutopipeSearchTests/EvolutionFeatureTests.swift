@@ -58,6 +58,24 @@ struct EvolutionFeatureTests {
         #expect(lastGeneration == 4)
     }
 
+    @Test("evaluation records: fit_seconds adds up what the folds cost, apart from the wall time")
+    func fitSeconds() async throws {
+        let path = try SearchTestSupport.temporaryPath("fit-seconds.jsonl")
+        let settings = SearchSettings(generations: 1, populationSize: 6, cvFolds: 3, seed: 2)
+        _ = try await SearchTestSupport.run(settings, space: try TestRegistry.space(seconds: [0.03]),
+                                            files: SearchFiles(evaluations: path))
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let lines = try text.split(separator: "\n").map { try JSONDecoder().decode(EvaluationLine.self, from: Data($0.utf8)) }
+        let slow = lines.filter { $0.pipeline.contains("SlowClassifier") }
+        #expect(!slow.isEmpty)
+        for line in slow {
+            // Each of the 3 folds waits 0.03 s in SlowClassifier's fit; the folds may run side by side, so only
+            // the sum is at least 0.09 s.
+            #expect(line.fitSeconds >= 0.09, "fit_seconds \(line.fitSeconds) of \(line.pipeline)")
+            #expect(line.seconds >= 0.03)
+        }
+    }
+
     @Test("a template fixes every evaluated pipeline's shape")
     func templateConstraints() async throws {
         let space = try TestRegistry.space(seconds: [0, 0.001])

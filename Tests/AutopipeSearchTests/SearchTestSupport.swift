@@ -12,12 +12,13 @@ enum SearchTestSupport {
         return try copy.encoded()
     }
 
-    /// The `--evaluations` lines with `seconds` zeroed.
+    /// The `--evaluations` lines with `seconds` and `fit_seconds` zeroed.
     static func records(_ path: String) throws -> [EvaluationLine] {
         let text = try String(contentsOfFile: path, encoding: .utf8)
         return try text.split(separator: "\n").map { line in
             var record = try JSONDecoder().decode(EvaluationLine.self, from: Data(line.utf8))
             record.seconds = 0
+            record.fitSeconds = 0
             return record
         }
     }

@@ -36,7 +36,7 @@ enum CLISupport {
         return try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
     }
 
-    /// The lines of an `--evaluations` file with `seconds` removed.
+    /// The lines of an `--evaluations` file with `seconds` and `fit_seconds` removed.
     static func records(_ path: String) throws -> [Data] {
         let text = try String(contentsOfFile: path, encoding: .utf8)
         return try text.split(separator: "\n").map { line in
@@ -44,6 +44,7 @@ enum CLISupport {
                 return Data(line.utf8)
             }
             object.removeValue(forKey: "seconds")
+            object.removeValue(forKey: "fit_seconds")
             return try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
         }
     }

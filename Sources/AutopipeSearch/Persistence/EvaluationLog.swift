@@ -20,8 +20,12 @@ public struct EvaluationLine: Sendable, Codable, Hashable {
     public var foldScores: [Double]
     /// Mean CV score; null unless `status` is `ok`.
     public var score: Double?
-    /// Wall-clock seconds of the evaluation (first fold's start to last fold's end).
+    /// Wall-clock seconds of the evaluation (first fold's start to last fold's end). Folds run side by side, and
+    /// beside other evaluations' folds, so this is not what the pipeline cost.
     public var seconds: Double
+    /// What the pipeline cost: the seconds its folds took to fit and score, added up (sub-pipelines reused from
+    /// other evaluations cost nothing here). The wall time when the evaluator did not time the folds.
+    public var fitSeconds: Double
     /// `ok`, `failed` or `timed_out`.
     public var status: String
     /// Why it failed or timed out (null when `ok`).
@@ -29,7 +33,8 @@ public struct EvaluationLine: Sendable, Codable, Hashable {
 
     enum CodingKeys: String, CodingKey {
         case id, generation, parents, variation, pipeline, pipelineJSON = "pipeline_json"
-        case operatorCount = "operator_count", foldScores = "fold_scores", score, seconds, status, reason
+        case operatorCount = "operator_count", foldScores = "fold_scores", score, seconds
+        case fitSeconds = "fit_seconds", status, reason
     }
 
     public init(_ individual: Individual) {
@@ -43,6 +48,7 @@ public struct EvaluationLine: Sendable, Codable, Hashable {
         foldScores = individual.result.foldScores
         score = individual.result.isOK ? individual.score : nil
         seconds = individual.result.seconds
+        fitSeconds = individual.result.computeSeconds
         status = individual.result.status.label
         switch individual.result.status {
         case .ok: reason = nil
@@ -54,7 +60,7 @@ public struct EvaluationLine: Sendable, Codable, Hashable {
 }
 
 /// Writes `--evaluations`: one JSON line per evaluated pipeline, a generation at a time, in evaluation id order
-/// (so apart from `seconds` the file is the same whatever `--jobs`). A resumed search rewrites the lines of the
+/// (so apart from `seconds` and `fit_seconds` the file is the same whatever `--jobs`). A resumed search rewrites the lines of the
 /// checkpoint's evaluations first, so the file ends up as an uninterrupted run's.
 public final class EvaluationLog {
     public let path: String
