@@ -95,8 +95,10 @@ bench-predict: build python-deps
 	$(VPYTHON) scripts/bench/bench_predict.py
 
 ## autopipe's search next to TPOT 0.12.2 (installed from PyPI into bench-out/tpot-venv) on the bundled datasets.
+## SEARCH_BENCH passes options, e.g. SEARCH_BENCH="--seeds 42,43,44 --datasets iris,wine" (several seeds: a summary
+## of mean held-out scores per dataset).
 bench-search: build python-deps
-	$(VPYTHON) scripts/bench/bench_search.py
+	$(VPYTHON) scripts/bench/bench_search.py $(SEARCH_BENCH)
 
 ## Cluster benchmarks: scheduler capacity (in-process fake workers), /api/status latency under that load, and the
 ## loopback overhead of real scheduler + worker processes against `search --jobs 2`.

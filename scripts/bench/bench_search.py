@@ -13,9 +13,15 @@ TPOT is installed with `pip install tpot==0.12.2` into a virtualenv under bench-
 packages (scikit-learn 1.5.2 pinned in scripts/requirements.txt); when that fails, the table has autopipe's
 columns only and says why. Wall time is the whole process for autopipe (loading, search, refit) and TPOT's
 fit() for TPOT (search and refit; loading excluded).
+
+One seed's held-out score rests on one split (38 test rows on iris: one row is 0.026). `--seeds 42,43,44` runs
+every dataset once per seed (each seed its own split, the same for both tools) and adds a summary per dataset:
+mean held-out score of each side, the mean difference, wins / ties / losses, and the geometric mean throughput
+ratio. Results go to bench-out/search/DATASET/seed-N when more than one seed is given.
 """
 import argparse
 import json
+import math
 import os
 import subprocess
 import sys
@@ -57,15 +63,19 @@ def tpot_python():
     return VENV_PYTHON, None
 
 
-def run_autopipe(name, args):
-    out = os.path.join(OUT, name)
+def out_dir(name, seed, args):
+    return os.path.join(OUT, name, f"seed-{seed}") if len(args.seed_list) > 1 else os.path.join(OUT, name)
+
+
+def run_autopipe(name, seed, args):
+    out = out_dir(name, seed, args)
     os.makedirs(out, exist_ok=True)
     result_path = os.path.join(out, "autopipe.json")
     if os.path.exists(result_path):
         os.remove(result_path)
     command = [AUTOPIPE, "search", os.path.join(ROOT, "datasets", f"{name}.csv"),
                "--generations", str(args.generations), "--population-size", str(args.population),
-               "--cv", str(args.cv), "--seed", str(args.seed), "--jobs", str(args.jobs),
+               "--cv", str(args.cv), "--seed", str(seed), "--jobs", str(args.jobs),
                "--save-split", os.path.join(out, "split"), "--output", result_path,
                "--evaluations", os.path.join(out, "autopipe-evaluations.jsonl"), "--verbosity", "0"]
     start = time.perf_counter()
@@ -84,13 +94,13 @@ def run_autopipe(name, args):
             "pipeline": document["pipeline_text"]}
 
 
-def run_tpot(python, name, auto, args):
-    out = os.path.join(OUT, name)
+def run_tpot(python, name, seed, auto, args):
+    out = out_dir(name, seed, args)
     result_path = os.path.join(out, "tpot.json")
     command = [python, TPOT_RUNNER, "--train", os.path.join(out, "split", "train.csv"),
                "--test", os.path.join(out, "split", "test.csv"), "--target", auto["target"], "--task", auto["task"],
                "--scoring", auto["metric"], "--generations", str(args.generations),
-               "--population", str(args.population), "--cv", str(args.cv), "--seed", str(args.seed),
+               "--population", str(args.population), "--cv", str(args.cv), "--seed", str(seed),
                "--jobs", str(args.jobs), "--output", result_path]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=args.tpot_timeout)
@@ -100,6 +110,45 @@ def run_tpot(python, name, auto, args):
         return {"error": (done.stderr.strip().splitlines() or ["failed"])[-1]}
     with open(result_path) as f:
         return json.load(f)
+
+
+def throughput_ratio(auto, tp):
+    return (auto["per_second"] / tp["per_second"]) if "per_second" in auto and tp.get("per_second") else None
+
+
+def score_diff(auto, tp):
+    if auto.get("holdout") is None or tp.get("holdout") is None:
+        return None
+    return auto["holdout"] - tp["holdout"]
+
+
+def print_seed_summary(rows, args):
+    """Per dataset over the seeds both sides finished: mean held-out scores, mean difference, wins / ties /
+    losses (a tie: within 1e-9), and the geometric mean of the throughput ratios."""
+    print()
+    header = (f"{'dataset':<14} {'seeds':>5} | {'autopipe mean':>13} {'TPOT mean':>10} {'mean diff':>10} | "
+              f"{'wins':>4} {'ties':>4} {'losses':>6} | {'speed x (geo mean)':>18}")
+    print(header)
+    print("-" * len(header))
+    diffs_all = []
+    for name in args.datasets.split(","):
+        pairs = [(a, t) for n, _, a, t in rows if n == name and score_diff(a, t) is not None]
+        if not pairs:
+            print(f"{name:<14} {0:>5} | (no seed finished on both sides)")
+            continue
+        diffs = [score_diff(a, t) for a, t in pairs]
+        diffs_all.extend(diffs)
+        ratios = [throughput_ratio(a, t) for a, t in pairs if throughput_ratio(a, t)]
+        geo = math.exp(sum(math.log(r) for r in ratios) / len(ratios)) if ratios else None
+        mean_a = sum(a["holdout"] for a, _ in pairs) / len(pairs)
+        mean_t = sum(t["holdout"] for _, t in pairs) / len(pairs)
+        wins = sum(d > 1e-9 for d in diffs)
+        losses = sum(d < -1e-9 for d in diffs)
+        print(f"{name:<14} {len(pairs):>5} | {mean_a:>13.4f} {mean_t:>10.4f} {sum(diffs) / len(diffs):>+10.4f} | "
+              f"{wins:>4} {len(diffs) - wins - losses:>4} {losses:>6} | {fmt(geo, '%18.1f')}")
+    if diffs_all:
+        print(f"all datasets and seeds: mean score diff {sum(diffs_all) / len(diffs_all):+.4f} "
+              f"over {len(diffs_all)} runs")
 
 
 def fmt(value, pattern):
@@ -113,10 +162,15 @@ def main():
     parser.add_argument("--population", type=int, default=20)
     parser.add_argument("--cv", type=int, default=5)
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--seeds", help="comma-separated seeds, each run in turn (default: --seed)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--no-tpot", action="store_true", help="run autopipe only")
     parser.add_argument("--tpot-timeout", type=float, default=3600, help="seconds per dataset")
     args = parser.parse_args()
+    try:
+        args.seed_list = [int(x) for x in args.seeds.split(",")] if args.seeds else [args.seed]
+    except ValueError:
+        sys.exit(f"--seeds takes comma-separated integers, not {args.seeds!r}")
     if not os.path.exists(AUTOPIPE):
         sys.exit(f"{AUTOPIPE} is missing: run `swift build -c release --product autopipe` (make bench-search does).")
     os.makedirs(OUT, exist_ok=True)
@@ -124,51 +178,60 @@ def main():
     python, why = (None, "--no-tpot") if args.no_tpot else tpot_python()
     if python is None:
         print(f"TPOT not run: {why}", file=sys.stderr)
-    print(f"generations {args.generations}, population {args.population}, cv {args.cv}, seed {args.seed}, "
+    print(f"generations {args.generations}, population {args.population}, cv {args.cv}, "
+          f"seed{'s' if len(args.seed_list) > 1 else ''} {','.join(map(str, args.seed_list))}, "
           f"jobs {args.jobs}", file=sys.stderr)
 
     rows = []
     for name in args.datasets.split(","):
-        print(f"[{name}] autopipe ...", file=sys.stderr, flush=True)
-        auto = run_autopipe(name, args)
-        tp = {"error": why}
-        train_csv = os.path.join(OUT, name, "split", "train.csv")
-        if python is not None and os.path.exists(train_csv):
-            # The target is the last column (autopipe's default); the task and metric as autopipe chose them.
-            with open(train_csv) as f:
-                target = f.readline().strip().split(",")[-1]
-            task = "regression" if name in REGRESSION else "classification"
-            setup = {"target": target, "task": task, "metric": "r2" if task == "regression" else "accuracy"}
-            auto.setdefault("metric", setup["metric"])
-            print(f"[{name}] TPOT ...", file=sys.stderr, flush=True)
-            tp = run_tpot(python, name, setup, args)
-        elif python is not None:
-            tp = {"error": "autopipe wrote no split"}
-        rows.append((name, auto, tp))
-        print(f"[{name}] autopipe: {auto}\n[{name}] TPOT: {tp}", file=sys.stderr, flush=True)
+        for seed in args.seed_list:
+            label = name if len(args.seed_list) == 1 else f"{name} seed {seed}"
+            print(f"[{label}] autopipe ...", file=sys.stderr, flush=True)
+            auto = run_autopipe(name, seed, args)
+            tp = {"error": why}
+            train_csv = os.path.join(out_dir(name, seed, args), "split", "train.csv")
+            if python is not None and os.path.exists(train_csv):
+                # The target is the last column (autopipe's default); the task and metric as autopipe chose them.
+                with open(train_csv) as f:
+                    target = f.readline().strip().split(",")[-1]
+                task = "regression" if name in REGRESSION else "classification"
+                setup = {"target": target, "task": task, "metric": "r2" if task == "regression" else "accuracy"}
+                auto.setdefault("metric", setup["metric"])
+                print(f"[{label}] TPOT ...", file=sys.stderr, flush=True)
+                tp = run_tpot(python, name, seed, setup, args)
+            elif python is not None:
+                tp = {"error": "autopipe wrote no split"}
+            rows.append((name, seed, auto, tp))
+            print(f"[{label}] autopipe: {auto}\n[{label}] TPOT: {tp}", file=sys.stderr, flush=True)
 
-    header = (f"{'dataset':<14} {'metric':<9} | {'autopipe s':>10} {'pipes/s':>8} {'held-out':>8} {'CPU':>5} {'busy':>5} | "
-              f"{'TPOT s':>8} {'pipes/s':>8} {'held-out':>8} | {'speed x':>8} {'score diff':>10}")
+    several = len(args.seed_list) > 1
+    seed_head = f" {'seed':>5}" if several else ""
+    header = (f"{'dataset':<14}{seed_head} {'metric':<9} | {'autopipe s':>10} {'pipes/s':>8} {'held-out':>8} {'CPU':>5} "
+              f"{'busy':>5} | {'TPOT s':>8} {'pipes/s':>8} {'held-out':>8} | {'speed x':>8} {'score diff':>10}")
     print(header)
     print("-" * len(header))
-    for name, auto, tp in rows:
-        ratio = (auto["per_second"] / tp["per_second"]) if "per_second" in auto and tp.get("per_second") else None
-        diff = (auto["holdout"] - tp["holdout"]) if auto.get("holdout") is not None and tp.get("holdout") is not None else None
-        print(f"{name:<14} {auto.get('metric', '-'):<9} | {fmt(auto.get('wall'), '%10.1f')} "
+    for name, seed, auto, tp in rows:
+        ratio = throughput_ratio(auto, tp)
+        diff = score_diff(auto, tp)
+        seed_cell = f" {seed:>5}" if several else ""
+        print(f"{name:<14}{seed_cell} {auto.get('metric', '-'):<9} | {fmt(auto.get('wall'), '%10.1f')} "
               f"{fmt(auto.get('per_second'), '%8.2f')} {fmt(auto.get('holdout'), '%8.4f')} "
               f"{fmt(100 * auto['cpu'] if auto.get('cpu') is not None else None, '%4.0f%%')} "
               f"{fmt(100 * auto['busy'] if auto.get('busy') is not None else None, '%4.0f%%')} | "
               f"{fmt(tp.get('wall'), '%8.1f')} {fmt(tp.get('per_second'), '%8.2f')} {fmt(tp.get('holdout'), '%8.4f')} | "
               f"{fmt(ratio, '%8.1f')} {fmt(diff, '%+10.4f')}")
-    for name, auto, tp in rows:
+    if several:
+        print_seed_summary(rows, args)
+    for name, seed, auto, tp in rows:
+        label = name if not several else f"{name} seed {seed}"
         if "error" in auto:
-            print(f"{name}: autopipe failed: {auto['error']}")
+            print(f"{label}: autopipe failed: {auto['error']}")
         if "error" in tp and tp["error"] != why:
-            print(f"{name}: TPOT failed: {tp['error']}")
+            print(f"{label}: TPOT failed: {tp['error']}")
     if python is None:
         print(f"TPOT not run: {why}")
     with open(os.path.join(OUT, "results.json"), "w") as f:
-        json.dump([{"dataset": n, "autopipe": a, "tpot": t} for n, a, t in rows], f, indent=2)
+        json.dump([{"dataset": n, "seed": seed, "autopipe": a, "tpot": t} for n, seed, a, t in rows], f, indent=2)
 
 
 if __name__ == "__main__":
