@@ -2,25 +2,30 @@ import AutopipeData
 import Synchronization
 
 /// Lets a caller stop a fit: by cancelling it, or by a deadline. Iterative fits call `check()` once per
-/// iteration (boosting round, tree node batch, epoch, coordinate-descent sweep); it costs one clock read.
+/// iteration (boosting round, tree node, epoch, coordinate-descent sweep); it costs an atomic load and, with a
+/// deadline, one coarse clock read (`CoarseClock`: the deadline is seen at most a clock tick late).
 public final class CancellationToken: Sendable {
     private let cancelledFlag = Atomic<Bool>(false)
-    public let deadline: ContinuousClock.Instant?
+    /// When the token expires, on `CoarseClock` (nil: no deadline).
+    private let deadlineNanoseconds: Int64?
     /// The limit in seconds, for the error message.
     public let limitSeconds: Double?
     /// A token whose cancellation or deadline also stops this one (the search's, above an evaluation's).
     public let parent: CancellationToken?
 
+    /// A token that expires at `deadline` (nil: only when cancelled, or when `parent` stops).
     public init(deadline: ContinuousClock.Instant? = nil, limitSeconds: Double? = nil,
                 parent: CancellationToken? = nil) {
-        self.deadline = deadline
+        deadlineNanoseconds = deadline.map { CoarseClock.deadline(afterSeconds: seconds(from: .now, to: $0)) }
         self.limitSeconds = limitSeconds
         self.parent = parent
     }
 
     /// A token that expires `seconds` from now (or earlier, when `parent` stops).
-    public convenience init(timeLimit seconds: Double, parent: CancellationToken? = nil) {
-        self.init(deadline: .now + .nanoseconds(Int64(min(seconds, 1e9) * 1e9)), limitSeconds: seconds, parent: parent)
+    public init(timeLimit seconds: Double, parent: CancellationToken? = nil) {
+        deadlineNanoseconds = CoarseClock.deadline(afterSeconds: seconds)
+        limitSeconds = seconds
+        self.parent = parent
     }
 
     public static let none = CancellationToken()
@@ -30,7 +35,7 @@ public final class CancellationToken: Sendable {
     public var isCancelled: Bool { cancelledFlag.load(ordering: .relaxed) || (parent?.isCancelled ?? false) }
 
     public var isExpired: Bool {
-        if let deadline, ContinuousClock.now >= deadline { return true }
+        if let deadlineNanoseconds, CoarseClock.nanoseconds() >= deadlineNanoseconds { return true }
         return parent?.isExpired ?? false
     }
 
@@ -38,9 +43,17 @@ public final class CancellationToken: Sendable {
     @inline(__always)
     public func check() throws(OperatorError) {
         if cancelledFlag.load(ordering: .relaxed) { throw .cancelled }
-        if let deadline, ContinuousClock.now >= deadline { throw .timedOut(seconds: limitSeconds ?? 0) }
+        if let deadlineNanoseconds, CoarseClock.nanoseconds() >= deadlineNanoseconds {
+            throw .timedOut(seconds: limitSeconds ?? 0)
+        }
         if let parent { try parent.check() }
     }
+}
+
+/// Seconds from `start` to `end` (negative when `end` is earlier).
+private func seconds(from start: ContinuousClock.Instant, to end: ContinuousClock.Instant) -> Double {
+    let d = end - start
+    return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
 }
 
 /// What a fit needs besides the data: its random seed (`random_state`), its cancellation token and any idle
