@@ -105,4 +105,61 @@ struct HistSplitScanKernelTests {
         #expect(binsNonMissing < 17 || (splits >= 10 && splits < 40), "\(splits) of 40 rounds found a split")
         #expect(binsNonMissing < 17 || missingLeft >= 1, "no split sent missing values left")
     }
+
+    /// The kernel's exact gain of the winner, next to the reference, for one histogram at every level.
+    static func check(_ bins: [HistBin], binsNonMissing: Int, l2: Double, minLeaf: Int, label: String) {
+        var marks = [UInt64](repeating: 0, count: 4)
+        for b in 0..<binsNonMissing where bins[b].c > 0 { marks[b >> 6] |= 1 << UInt64(b & 63) }
+        let n = bins.reduce(0) { $0 + Int($1.c) }
+        let sumG = bins.reduce(0.0) { $0 + $1.g }
+        let sumH = bins.reduce(0.0) { $0 + $1.h }
+        let loss = sumG * (-sumG / (sumH + l2 + 1e-15))
+        let expected = reference(bins, binsNonMissing: binsNonMissing, hasMissing: false, n: n, sumG: sumG,
+                                 sumH: sumH, loss: loss, l2: l2, minLeaf: minLeaf, minHess: 1e-3,
+                                 constantHessian: false)
+        for level in 0...autopipe_kernels_level() {
+            var scan = autopipe_split_scan()
+            bins.withUnsafeBufferPointer { b in
+                marks.withUnsafeBufferPointer { m in
+                    autopipe_hist_split_scan(level, b.baseAddress, m.baseAddress, binsNonMissing - 1, 0, n, sumG,
+                                             sumH, loss, l2, minLeaf, 1e-3, 0, &scan)
+                }
+            }
+            let got = scan.found == 0 ? nil
+                : Found(gain: scan.gain, bin: scan.bin, missingLeft: scan.missing_left != 0, gLeft: scan.g_left,
+                        hLeft: scan.h_left, nLeft: scan.n_left)
+            #expect(got == expected, "level \(level), \(label)")
+        }
+    }
+
+    /// The first exact maximum must win when gains tie or differ in their last bits (the kernel takes the maximum
+    /// in eight lanes, then the first candidate equal to it). Mirror-symmetric histograms give thresholds whose
+    /// gains tie in exact arithmetic and differ by a rounding or two in doubles; flat ones give long runs of nearly
+    /// equal gains; tiny gradient differences give gains that differ far below float precision.
+    @Test(arguments: [4, 9, 64, 200, 255])
+    func nearTiesKeepTheFirstExactMaximum(binsNonMissing: Int) {
+        var rng = SeededGenerator(seed: UInt64(binsNonMissing) &* 31)
+        let half = binsNonMissing / 2
+        for round in 0..<30 {
+            var bins = [HistBin](repeating: HistBin(), count: binsNonMissing + 1)
+            for b in 0..<half {
+                let c = Int32(1 + Int(rng.nextDouble() * 9))
+                let g = (rng.nextDouble() * 2 - 1) * Double(c)
+                let h = Double(c) * (0.05 + 0.2 * rng.nextDouble())
+                bins[b] = HistBin(g: g, h: h, c: c)
+                // The mirror bin: the same sums (round 0 mod 3), the same up to a relative 1e-12 (1 mod 3), or
+                // with the gradient's sign flipped (2 mod 3).
+                let g2 = round % 3 == 0 ? g : round % 3 == 1 ? g * (1 + 1e-12) : -g
+                bins[binsNonMissing - 1 - b] = HistBin(g: g2, h: h, c: c)
+            }
+            Self.check(bins, binsNonMissing: binsNonMissing, l2: [0, 0.001, 1][round % 3], minLeaf: 1 + round % 4,
+                       label: "mirrored, round \(round)")
+            // Flat: every bin the same, then a tiny perturbation of one bin.
+            var flat = [HistBin](repeating: HistBin(g: 0.5, h: 0.25, c: 2), count: binsNonMissing + 1)
+            flat[binsNonMissing] = HistBin()
+            let k = Int(rng.nextDouble() * Double(binsNonMissing - 1))
+            flat[k].g += [0, 1e-13, -1e-9][round % 3]
+            Self.check(flat, binsNonMissing: binsNonMissing, l2: 0.001, minLeaf: 1, label: "flat, round \(round)")
+        }
+    }
 }
