@@ -64,7 +64,11 @@ def tpot_python():
 
 
 def out_dir(name, seed, args):
-    return os.path.join(OUT, name, f"seed-{seed}") if len(args.seed_list) > 1 else os.path.join(OUT, name)
+    return os.path.join(OUT, name, f"seed-{seed}") if args.several else os.path.join(OUT, name)
+
+
+def label(name, seed, args):
+    return f"{name} seed {seed}" if args.several else name
 
 
 def run_autopipe(name, seed, args):
@@ -171,6 +175,7 @@ def main():
         args.seed_list = [int(x) for x in args.seeds.split(",")] if args.seeds else [args.seed]
     except ValueError:
         sys.exit(f"--seeds takes comma-separated integers, not {args.seeds!r}")
+    args.several = len(args.seed_list) > 1
     if not os.path.exists(AUTOPIPE):
         sys.exit(f"{AUTOPIPE} is missing: run `swift build -c release --product autopipe` (make bench-search does).")
     os.makedirs(OUT, exist_ok=True)
@@ -179,14 +184,14 @@ def main():
     if python is None:
         print(f"TPOT not run: {why}", file=sys.stderr)
     print(f"generations {args.generations}, population {args.population}, cv {args.cv}, "
-          f"seed{'s' if len(args.seed_list) > 1 else ''} {','.join(map(str, args.seed_list))}, "
+          f"seed{'s' if args.several else ''} {','.join(map(str, args.seed_list))}, "
           f"jobs {args.jobs}", file=sys.stderr)
 
     rows = []
     for name in args.datasets.split(","):
         for seed in args.seed_list:
-            label = name if len(args.seed_list) == 1 else f"{name} seed {seed}"
-            print(f"[{label}] autopipe ...", file=sys.stderr, flush=True)
+            tag = label(name, seed, args)
+            print(f"[{tag}] autopipe ...", file=sys.stderr, flush=True)
             auto = run_autopipe(name, seed, args)
             tp = {"error": why}
             train_csv = os.path.join(out_dir(name, seed, args), "split", "train.csv")
@@ -197,15 +202,14 @@ def main():
                 task = "regression" if name in REGRESSION else "classification"
                 setup = {"target": target, "task": task, "metric": "r2" if task == "regression" else "accuracy"}
                 auto.setdefault("metric", setup["metric"])
-                print(f"[{label}] TPOT ...", file=sys.stderr, flush=True)
+                print(f"[{tag}] TPOT ...", file=sys.stderr, flush=True)
                 tp = run_tpot(python, name, seed, setup, args)
             elif python is not None:
                 tp = {"error": "autopipe wrote no split"}
             rows.append((name, seed, auto, tp))
-            print(f"[{label}] autopipe: {auto}\n[{label}] TPOT: {tp}", file=sys.stderr, flush=True)
+            print(f"[{tag}] autopipe: {auto}\n[{tag}] TPOT: {tp}", file=sys.stderr, flush=True)
 
-    several = len(args.seed_list) > 1
-    seed_head = f" {'seed':>5}" if several else ""
+    seed_head = f" {'seed':>5}" if args.several else ""
     header = (f"{'dataset':<14}{seed_head} {'metric':<9} | {'autopipe s':>10} {'pipes/s':>8} {'held-out':>8} {'CPU':>5} "
               f"{'busy':>5} | {'TPOT s':>8} {'pipes/s':>8} {'held-out':>8} | {'speed x':>8} {'score diff':>10}")
     print(header)
@@ -213,21 +217,20 @@ def main():
     for name, seed, auto, tp in rows:
         ratio = throughput_ratio(auto, tp)
         diff = score_diff(auto, tp)
-        seed_cell = f" {seed:>5}" if several else ""
+        seed_cell = f" {seed:>5}" if args.several else ""
         print(f"{name:<14}{seed_cell} {auto.get('metric', '-'):<9} | {fmt(auto.get('wall'), '%10.1f')} "
               f"{fmt(auto.get('per_second'), '%8.2f')} {fmt(auto.get('holdout'), '%8.4f')} "
               f"{fmt(100 * auto['cpu'] if auto.get('cpu') is not None else None, '%4.0f%%')} "
               f"{fmt(100 * auto['busy'] if auto.get('busy') is not None else None, '%4.0f%%')} | "
               f"{fmt(tp.get('wall'), '%8.1f')} {fmt(tp.get('per_second'), '%8.2f')} {fmt(tp.get('holdout'), '%8.4f')} | "
               f"{fmt(ratio, '%8.1f')} {fmt(diff, '%+10.4f')}")
-    if several:
+    if args.several:
         print_seed_summary(rows, args)
     for name, seed, auto, tp in rows:
-        label = name if not several else f"{name} seed {seed}"
         if "error" in auto:
-            print(f"{label}: autopipe failed: {auto['error']}")
+            print(f"{label(name, seed, args)}: autopipe failed: {auto['error']}")
         if "error" in tp and tp["error"] != why:
-            print(f"{label}: TPOT failed: {tp['error']}")
+            print(f"{label(name, seed, args)}: TPOT failed: {tp['error']}")
     if python is None:
         print(f"TPOT not run: {why}")
     with open(os.path.join(OUT, "results.json"), "w") as f:

@@ -16,7 +16,7 @@ public final class CancellationToken: Sendable {
     /// A token that expires at `deadline` (nil: only when cancelled, or when `parent` stops).
     public init(deadline: ContinuousClock.Instant? = nil, limitSeconds: Double? = nil,
                 parent: CancellationToken? = nil) {
-        deadlineNanoseconds = deadline.map { CoarseClock.deadline(afterSeconds: seconds(from: .now, to: $0)) }
+        deadlineNanoseconds = deadline.map { CoarseClock.deadline(afterSeconds: ($0 - .now) / .seconds(1)) }
         self.limitSeconds = limitSeconds
         self.parent = parent
     }
@@ -48,12 +48,6 @@ public final class CancellationToken: Sendable {
         }
         if let parent { try parent.check() }
     }
-}
-
-/// Seconds from `start` to `end` (negative when `end` is earlier).
-private func seconds(from start: ContinuousClock.Instant, to end: ContinuousClock.Instant) -> Double {
-    let d = end - start
-    return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
 }
 
 /// What a fit needs besides the data: its random seed (`random_state`), its cancellation token and any idle

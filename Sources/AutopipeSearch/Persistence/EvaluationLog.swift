@@ -60,8 +60,8 @@ public struct EvaluationLine: Sendable, Codable, Hashable {
 }
 
 /// Writes `--evaluations`: one JSON line per evaluated pipeline, a generation at a time, in evaluation id order
-/// (so apart from `seconds` and `fit_seconds` the file is the same whatever `--jobs`). A resumed search rewrites the lines of the
-/// checkpoint's evaluations first, so the file ends up as an uninterrupted run's.
+/// (so apart from `seconds` and `fit_seconds` the file is the same whatever `--jobs`). A resumed search rewrites
+/// the lines of the checkpoint's evaluations first, so the file ends up as an uninterrupted run's.
 public final class EvaluationLog {
     public let path: String
     private let handle: FileHandle
