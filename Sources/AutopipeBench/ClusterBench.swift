@@ -1,4 +1,5 @@
 import AutopipeCluster
+import AutopipeData
 import AutopipeTestSupport
 import Foundation
 import Logging
@@ -98,7 +99,7 @@ func benchClusterCapacity() throws {
     // The dashboard, polled during the paced phase.
     let dashboardPort = LockedPort()
     let started = DispatchSemaphore(value: 0)
-    Task {
+    _Concurrency.Task {
         let d = try await DashboardServer.start(scheduler: scheduler, host: "127.0.0.1", port: 0, logger: logger)
         dashboardPort.set(d.port)
         started.signal()
@@ -118,7 +119,7 @@ func benchClusterCapacity() throws {
     let start = ContinuousClock.now
     client.submit(tasks)
     client.done.wait()
-    let elapsed = seconds(since: start)
+    let elapsed = start.secondsElapsed
 
     // Phase 2: the goal load (`--rate` round trips per second, in batches every 10 ms) for `--paced-seconds`, with
     // a thread requesting /api/status back to back.
@@ -132,7 +133,7 @@ func benchClusterCapacity() throws {
         while polling.isSet {
             let start = ContinuousClock.now
             if (try? HTTPGet.get(port: dashboardPort.get(), path: "/api/status")) != nil {
-                samples.add(seconds(since: start))
+                samples.add(start.secondsElapsed)
             }
         }
     }
@@ -148,10 +149,11 @@ func benchClusterCapacity() throws {
         submitted += n
         tick += 1
         let due = pacedStart + .milliseconds(10 * tick)
-        if ContinuousClock.now < due { Thread.sleep(forTimeInterval: Double((due - ContinuousClock.now).components.attoseconds) * 1e-18) }
+        let wait = (due - ContinuousClock.now).inSeconds
+        if wait > 0 { Thread.sleep(forTimeInterval: wait) }
     }
     paced.done.wait()
-    let pacedElapsed = seconds(since: pacedStart)
+    let pacedElapsed = pacedStart.secondsElapsed
     polling.set(false)
     while !poller.isFinished { usleep(1000) }
     scheduler.shutdown()
@@ -166,11 +168,6 @@ func benchClusterCapacity() throws {
           "paced_rate_goal": rate, "paced_round_trips_per_second": Double(pacedTasks) / pacedElapsed,
           "status_requests": latencies.count, "status_p50_ms": percentile(0.5), "status_p99_ms": percentile(0.99),
           "status_max_ms": percentile(1)])
-}
-
-func seconds(since start: ContinuousClock.Instant) -> Double {
-    let d = ContinuousClock.now - start
-    return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
 }
 
 final class LockedPort: @unchecked Sendable {

@@ -1,3 +1,4 @@
+import AutopipeData
 import Foundation
 
 // Helpers shared by the autopipe-bench modes.
@@ -26,8 +27,7 @@ func usage(_ text: String) -> Never {
 func seconds(_ body: () throws -> Void) rethrows -> Double {
     let start = ContinuousClock.now
     try body()
-    let d = ContinuousClock.now - start
-    return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    return start.secondsElapsed
 }
 
 /// A field of /proc/self/status in bytes (VmRSS: current resident set, VmHWM: its peak), or nil where there is

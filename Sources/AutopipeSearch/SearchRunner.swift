@@ -139,7 +139,7 @@ public struct SearchRunner: Sendable {
             let test = dataset.selecting(rows: prepared.split.test)
             holdout = settings.metric.score(truth: test.targets, predictions: try model.predictions(test.features))
         }
-        let refitSeconds = elapsed(since: refitStart)
+        let refitSeconds = refitStart.secondsElapsed
         let document = ResultDocument(
             formatVersion: ResultDocument.currentFormatVersion,
             autopipeVersion: AutopipeVersion.current,
@@ -156,7 +156,7 @@ public struct SearchRunner: Sendable {
             statistics: .init(evaluations: evolver.evaluationCount, failed: evolver.failedCount,
                               timedOut: evolver.timedOutCount, generations: max(evolver.state.generation, 0),
                               stopReason: search.stopReason, discardedEvaluations: search.discarded),
-            timing: .init(seconds: elapsed(since: startedAt),
+            timing: .init(seconds: startedAt.secondsElapsed,
                           evaluationsPerSecond: Double(search.evaluationsThisRun) / max(search.seconds, 1e-9),
                           jobs: jobs, searchSeconds: search.seconds, refitSeconds: refitSeconds,
                           cpuSeconds: search.cpuSeconds,

@@ -1,3 +1,4 @@
+import AutopipeData
 import AutopipeSearch
 import Foundation
 
@@ -60,20 +61,15 @@ final class ProgressReporter: @unchecked Sendable {
     private func eta() -> String? {
         var left = Double.infinity
         if let limit = settings.maxTimeSeconds {
-            left = limit - seconds(since: startedAt)
+            left = limit - startedAt.secondsElapsed
         }
         if let generations = settings.generations, let first = firstGeneration, let searchStart {
             let span = Double(generations - first + 1)
             let fraction = (Double(generation - first) + (total > 0 ? Double(done) / Double(total) : 1)) / span
-            let spent = seconds(since: searchStart)
+            let spent = searchStart.secondsElapsed
             if fraction > 0.01 { left = min(left, spent * (1 - fraction) / fraction) }
         }
         return left.isFinite ? DurationText.text(max(left, 0).rounded()) : nil
-    }
-
-    private func seconds(since start: ContinuousClock.Instant) -> Double {
-        let d = ContinuousClock.now - start
-        return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 
     func clear() {

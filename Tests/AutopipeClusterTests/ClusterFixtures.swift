@@ -85,7 +85,7 @@ enum ClusterFixtures {
     static func eventually(timeout: Double = 30, _ condition: () -> Bool) async -> Bool {
         let start = ContinuousClock.now
         while !condition() {
-            if seconds(since: start) > timeout { return false }
+            if start.secondsElapsed > timeout { return false }
             try? await _Concurrency.Task.sleep(for: .milliseconds(10))
         }
         return true

@@ -38,8 +38,7 @@ struct TimeLimitTests {
         let space = try TestRegistry.space(seconds: [0, 0.05, 0.2])
         let start = ContinuousClock.now
         let document = try await SearchTestSupport.run(settings, space: space, startedAt: start)
-        let took = ContinuousClock.now - start
-        let seconds = Double(took.components.seconds) + Double(took.components.attoseconds) * 1e-18
+        let seconds = start.secondsElapsed
         #expect(abs(seconds - limit) <= max(0.05 * limit, 2), "took \(seconds) s for a \(limit) s limit")
         #expect(document.statistics.stopReason == .timeLimit)
         #expect(document.refitted)
@@ -70,7 +69,7 @@ struct TimeLimitTests {
         // before the first slow one do.
         let document = try await SearchTestSupport.run(settings, space: try TestRegistry.space(seconds: [0, 60]),
                                                        startedAt: start)
-        let seconds = Self.seconds(since: start)
+        let seconds = start.secondsElapsed
         #expect(seconds <= limit + 2, "took \(seconds) s for a \(limit) s limit")
         #expect(document.statistics.stopReason == .timeLimit)
         #expect(document.statistics.generations == 0)
@@ -89,12 +88,7 @@ struct TimeLimitTests {
         await #expect(throws: SearchError.self) {
             _ = try await SearchTestSupport.run(settings, space: space, startedAt: start)
         }
-        #expect(Self.seconds(since: start) <= limit + 2)
-    }
-
-    static func seconds(since start: ContinuousClock.Instant) -> Double {
-        let took = ContinuousClock.now - start
-        return Double(took.components.seconds) + Double(took.components.attoseconds) * 1e-18
+        #expect(start.secondsElapsed <= limit + 2)
     }
 
     @Test("The final refit may use the tolerance less the output margin, even when the search wound down late")

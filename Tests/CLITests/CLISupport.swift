@@ -53,11 +53,6 @@ enum CLISupport {
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         return (try JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
     }
-
-    static func seconds(since start: ContinuousClock.Instant) -> Double {
-        let d = ContinuousClock.now - start
-        return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
-    }
 }
 
 /// A failure a test reports with its own words (a fixture that could not be made, a process that misbehaved).

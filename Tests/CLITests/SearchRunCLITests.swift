@@ -48,7 +48,7 @@ struct SearchRunCLITests {
         try process.run()
         var killedAt: Int?
         let start = ContinuousClock.now
-        while process.isRunning, CLISupport.seconds(since: start) < 120 {
+        while process.isRunning, ContinuousClock.now - start < .seconds(120) {
             if let checkpoint = try? CLISupport.object(path("search.checkpoint")),
                let generation = (checkpoint["state"] as? [String: Any])?["generation"] as? Int, generation >= 2 {
                 Thread.sleep(forTimeInterval: Double.random(in: 0...0.2))
@@ -97,7 +97,7 @@ struct SearchRunCLITests {
         try process.run()
         let start = ContinuousClock.now
         var sent = false
-        while process.isRunning, CLISupport.seconds(since: start) < 120 {
+        while process.isRunning, ContinuousClock.now - start < .seconds(120) {
             if let checkpoint = try? CLISupport.object(path("ck.json")),
                let generation = (checkpoint["state"] as? [String: Any])?["generation"] as? Int, generation >= 1 {
                 kill(process.processIdentifier, SIGINT)
@@ -131,7 +131,7 @@ struct SearchRunCLITests {
         let result = try TestSupport.runAutopipe(["search", data, "--max-time", "5s", "--population-size", "12",
                                                   "--config", config.path, "--verbosity", "1",
                                                   "--checkpoint", "ck.json"], in: dir)
-        let seconds = CLISupport.seconds(since: start)
+        let seconds = (ContinuousClock.now - start) / .seconds(1)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(abs(seconds - limit) <= max(0.05 * limit, 2), "took \(seconds) s for --max-time 5s")
         let document = try CLISupport.object(dir.appendingPathComponent("best.json").path)

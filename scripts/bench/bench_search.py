@@ -17,7 +17,8 @@ fit() for TPOT (search and refit; loading excluded).
 One seed's held-out score rests on one split (38 test rows on iris: one row is 0.026). `--seeds 42,43,44` runs
 every dataset once per seed (each seed its own split, the same for both tools) and adds a summary per dataset:
 mean held-out score of each side, the mean difference, wins / ties / losses, and the geometric mean throughput
-ratio. Results go to bench-out/search/DATASET/seed-N when more than one seed is given.
+ratio. Results go to bench-out/search/DATASET/seed-N when more than one seed is given. bench-out/search/results.json
+keeps the latest result of every dataset and seed run so far (with its date and settings).
 """
 import argparse
 import json
@@ -233,8 +234,31 @@ def main():
             print(f"{label(name, seed, args)}: TPOT failed: {tp['error']}")
     if python is None:
         print(f"TPOT not run: {why}")
-    with open(os.path.join(OUT, "results.json"), "w") as f:
-        json.dump([{"dataset": n, "seed": seed, "autopipe": a, "tpot": t} for n, seed, a, t in rows], f, indent=2)
+    save_results(rows, args)
+
+
+def save_results(rows, args):
+    """Merges this run into bench-out/search/results.json: one entry per dataset and seed, the latest run's (with
+    its date and settings), so a run of one dataset or seed keeps the others' results."""
+    path = os.path.join(OUT, "results.json")
+    try:
+        with open(path) as f:
+            kept = json.load(f)
+    except (OSError, ValueError):
+        kept = []
+    if not isinstance(kept, list):
+        kept = []
+    settings = {"generations": args.generations, "population": args.population, "cv": args.cv, "jobs": args.jobs}
+    when = time.strftime("%Y-%m-%dT%H:%M:%S")
+    ran = {(n, seed) for n, seed, _, _ in rows}
+    merged = [e for e in kept if isinstance(e, dict) and (e.get("dataset"), e.get("seed")) not in ran]
+    merged += [{"dataset": n, "seed": seed, "when": when, "settings": settings, "autopipe": a, "tpot": t}
+               for n, seed, a, t in rows]
+    merged.sort(key=lambda e: (str(e.get("dataset")), e.get("seed") or 0))
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        json.dump(merged, f, indent=2)
+    os.replace(tmp, path)
 
 
 if __name__ == "__main__":

@@ -134,7 +134,7 @@ public final class RemoteEvaluator: Evaluator, @unchecked Sendable {
                         + "\(configuration.localJobs == 1 ? "" : "s") only")
                     return false
                 }
-                if seconds(since: start) >= configuration.reconnectTimeout { throw error }
+                if start.secondsElapsed >= configuration.reconnectTimeout { throw error }
             }
             try await _Concurrency.Task.sleep(for: .seconds(delay))
             delay = min(delay * 2, 5)
@@ -198,7 +198,7 @@ public final class RemoteEvaluator: Evaluator, @unchecked Sendable {
                 if case .rejected = error { batch.fail(error); return }
                 if case .handshake = error { batch.fail(error); return }
             } catch {}
-            let waited = seconds(since: start)
+            let waited = start.secondsElapsed
             if waited >= configuration.reconnectTimeout {
                 if configuration.localJobs > 0 {
                     notice("the scheduler did not come back; finishing on this machine")

@@ -1,3 +1,4 @@
+import AutopipeData
 import Foundation
 import Logging
 
@@ -24,8 +25,7 @@ public final class Scheduler: ClusterAcceptor, @unchecked Sendable {
 
     /// Seconds since the scheduler started (monotonic).
     public var now: Double {
-        let d = ContinuousClock.now - epoch
-        return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+        epoch.secondsElapsed
     }
 
     /// Starts the heartbeat / time-out timer (every half heartbeat interval).

@@ -68,8 +68,7 @@ public final class SchedulerService: @unchecked Sendable {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(500))
                 if !scheduler.isIdle { idleSince = .now; continue }
-                let d = ContinuousClock.now - idleSince
-                if Double(d.components.seconds) >= limit {
+                if ContinuousClock.now - idleSince >= .seconds(limit) {
                     stopSignal.continuation.yield("idle for \(Int(limit)) s (--idle-timeout)")
                     return
                 }

@@ -1,3 +1,4 @@
+import AutopipeData
 import Foundation
 import Logging
 
@@ -197,8 +198,7 @@ final class SchedulerLink: ClusterConnectionDelegate, @unchecked Sendable {
         timer.setEventHandler { [weak self] in
             guard let self else { return }
             let (connection, silent): ((any ClusterConnection)?, Double) = self.lock.withLock {
-                let d = ContinuousClock.now - self.lastSeen
-                return (self.connection, Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18)
+                (self.connection, self.lastSeen.secondsElapsed)
             }
             guard let connection else { return }
             if silent > timeout {

@@ -99,7 +99,7 @@ public final class Worker: @unchecked Sendable {
                 }
             }
             if isStopped { break }
-            let waited = seconds(since: disconnectedSince)
+            let waited = disconnectedSince.secondsElapsed
             if let limit = configuration.deathTimeout, waited >= limit {
                 throw ClusterError.deathTimeout(address: dialer.address, seconds: limit)
             }
@@ -284,9 +284,4 @@ public final class Worker: @unchecked Sendable {
             link.send(.taskResult(TaskResult(id: id, outcome: JobCodec.outcome(result), payload: JobCodec.encode(result))))
         }
     }
-}
-
-func seconds(since start: ContinuousClock.Instant) -> Double {
-    let d = ContinuousClock.now - start
-    return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
 }

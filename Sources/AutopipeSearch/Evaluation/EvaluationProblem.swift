@@ -85,11 +85,11 @@ public struct EvaluationProblem: Sendable {
                 throw OperatorError.numerical(operator: job.pipeline.rootStep?.name ?? "pipeline",
                                               detail: "the \(metric.rawValue) score is not a number")
             }
-            return .scored(score, seconds: elapsed(since: start))
+            return .scored(score, seconds: start.secondsElapsed)
         } catch let error as OperatorError {
-            return .failed(error, seconds: elapsed(since: start))
+            return .failed(error, seconds: start.secondsElapsed)
         } catch {
-            return .failed(.numerical(operator: "pipeline", detail: "\(error)"), seconds: elapsed(since: start))
+            return .failed(.numerical(operator: "pipeline", detail: "\(error)"), seconds: start.secondsElapsed)
         }
     }
 
@@ -107,7 +107,7 @@ public struct EvaluationProblem: Sendable {
             if case .failed = outcome { break }
         }
         while outcomes.count < folds.count { outcomes.append(.skipped) }
-        return FoldOutcome.combine(outcomes, key: job.key, wallSeconds: elapsed(since: start))
+        return FoldOutcome.combine(outcomes, key: job.key, wallSeconds: start.secondsElapsed)
     }
 }
 
@@ -134,11 +134,6 @@ struct FoldData: Sendable {
         self.trainX = trainX
         self.testX = testX
     }
-}
-
-func elapsed(since start: ContinuousClock.Instant) -> Double {
-    let d = ContinuousClock.now - start
-    return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
 }
 
 enum PipelineProblemSupport {

@@ -1,3 +1,4 @@
+import AutopipeData
 import AutopipeOperators
 import Foundation
 
@@ -104,7 +105,7 @@ final class JobRun: @unchecked Sendable {
         }
         remaining -= 1
         guard remaining == 0 else { return nil }
-        let wall = start.map { elapsed(since: $0) } ?? 0
+        let wall = start.map { $0.secondsElapsed } ?? 0
         return FoldOutcome.combine(outcomes.map { $0 ?? .skipped }, key: job.key, wallSeconds: wall)
     }
 }

@@ -1,3 +1,4 @@
+import AutopipeData
 import AutopipeOperators
 import Foundation
 
@@ -122,7 +123,7 @@ public final class WorkerPool: Sendable {
                     condition.unlock()
                     let start = ContinuousClock.now
                     region.body(i)
-                    let seconds = elapsed(since: start)
+                    let seconds = start.secondsElapsed
                     condition.lock()
                     region.done += 1
                     busy += seconds
@@ -143,7 +144,7 @@ public final class WorkerPool: Sendable {
                 condition.unlock()
                 let start = ContinuousClock.now
                 item()
-                let seconds = elapsed(since: start)
+                let seconds = start.secondsElapsed
                 condition.lock()
                 busy += seconds
                 condition.unlock()

@@ -95,7 +95,7 @@ public final class Evolver {
         while state.generation < limit {
             let start = ContinuousClock.now
             guard case .completed(let added) = try await advance(onResult: onResult) else { return }
-            onGeneration(report(newEvaluations: added.count, seconds: elapsed(since: start)))
+            onGeneration(report(newEvaluations: added.count, seconds: start.secondsElapsed))
         }
     }
 

@@ -49,7 +49,7 @@ struct SearchLoop {
                                                    state: evolver.state))
                 budget.setReserve(reserveEstimate())
                 observer.generationFinished(evolver.report(newEvaluations: added.count,
-                                                           seconds: elapsed(since: generationStart)))
+                                                           seconds: generationStart.secondsElapsed))
             case .interrupted(let kept, let count):
                 try log?.append(kept)
                 discarded = count
@@ -67,7 +67,7 @@ struct SearchLoop {
         }
         try checkpoints?.flush()
         return Summary(evolver: evolver, stopReason: stop ?? .generations, discarded: discarded,
-                       seconds: elapsed(since: start), cpuSeconds: ProcessCPU.seconds - cpuStart,
+                       seconds: start.secondsElapsed, cpuSeconds: ProcessCPU.seconds - cpuStart,
                        evaluationsThisRun: evolver.evaluationCount - resumedEvaluations,
                        busySeconds: pool.flatMap { pool in busyStart.map { pool.busySeconds - $0 } })
     }

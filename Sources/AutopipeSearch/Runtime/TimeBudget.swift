@@ -1,3 +1,4 @@
+import AutopipeData
 import AutopipeOperators
 import Foundation
 
@@ -32,7 +33,7 @@ public final class TimeBudget: @unchecked Sendable {
     /// How far past the limit the command may end: 5% of the limit or 2 s, whichever is larger.
     public var tolerance: Double { max(0.05 * (limit ?? 0), 2) }
 
-    public var elapsed: Double { AutopipeSearch.elapsed(since: start) }
+    public var elapsed: Double { start.secondsElapsed }
 
     /// Seconds left until the limit (infinite without one).
     public var remaining: Double { limit.map { $0 - elapsed } ?? .infinity }
