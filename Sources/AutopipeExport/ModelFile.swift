@@ -65,6 +65,8 @@ public struct ModelFile: Sendable, Codable {
         }
         do {
             try AtomicFile.write(data, to: path)
+        } catch PersistenceError.cannotWrite(_, let reason) {
+            throw ExportError.cannotWrite(path: path, reason: reason)
         } catch {
             throw ExportError.cannotWrite(path: path, reason: "\(error)")
         }

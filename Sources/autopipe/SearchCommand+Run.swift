@@ -7,6 +7,7 @@ import Foundation
 
 extension SearchCommand {
     func search(startedAt: ContinuousClock.Instant) async throws {
+        try checkOutputs()
         let loaded = try data.load(keepingTable: saveSplit != nil)
         let dataset = loaded.dataset
         let console = try Console(verbosity: verbosity, logFile: logFile)
@@ -123,6 +124,20 @@ extension SearchCommand {
     }
 
     /// `--save-split DIR`: the source rows of each part, as they were in the CSV (all columns).
+    /// Every file the search writes, checked before it starts: a missing or read-only directory is reported now,
+    /// not after hours of search.
+    func checkOutputs() throws {
+        try OutputCheck.writable(output, option: "--output")
+        try OutputCheck.writable(ModelFile.path(forResult: output), option: "--output")
+        if let checkpoint {
+            try OutputCheck.writable(checkpoint, option: "--checkpoint")
+        } else if let resume {
+            try OutputCheck.writable(resume, option: "--resume")
+        }
+        if let evaluations { try OutputCheck.writable(evaluations, option: "--evaluations") }
+        if let logFile { try OutputCheck.writable(logFile, option: "--log-file") }
+    }
+
     func writeSplit(_ split: TrainTestSplit, _ loaded: DataOptions.Loaded, to directory: String) throws {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

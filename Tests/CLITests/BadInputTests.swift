@@ -139,4 +139,20 @@ struct BadInputTests {
         expectFailure(try search("a,y\n1,low\n2,high\n", ["--task", "regression"]),
                       ["target 'y' is not numeric", "Drop --task regression"])
     }
+
+    /// A file the search would write only later (the result, the first checkpoint) in a directory that is missing,
+    /// or at a path that is a directory, is refused before the data is read: no generation runs and is lost.
+    @Test func unwritableOutputsAreRefusedBeforeTheSearch() throws {
+        let iris = TestSupport.datasetPath("iris")
+        let missing = "/nonexistent/autopipe"
+        for (option, name) in [("--output", "best.json"), ("--checkpoint", "search.ckpt"),
+                               ("--evaluations", "records.jsonl"), ("--log-file", "search.log")] {
+            let outcome = try search(nil, path: iris, [option, "\(missing)/\(name)", "--verbosity", "1"])
+            expectFailure(outcome, ["cannot write '\(missing)/\(name)'", "the directory '\(missing)' does not exist",
+                                    "give \(option) another path"])
+            #expect(!outcome.result.stderr.contains("Generation"), "a generation ran: \(outcome.result.stderr)")
+        }
+        let outcome = try search(nil, path: iris, ["--output", NSTemporaryDirectory()])
+        expectFailure(outcome, ["it is a directory; give --output a file path"])
+    }
 }
