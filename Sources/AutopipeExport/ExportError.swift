@@ -1,3 +1,6 @@
+import AutopipeSearch
+import Foundation
+
 /// Why a result document, its model or new data cannot be used. Each case names the file and says how to fix it.
 public enum ExportError: Error, Sendable, Equatable, CustomStringConvertible {
     case unreadable(path: String, reason: String)
@@ -57,6 +60,18 @@ public enum ExportError: Error, Sendable, Equatable, CustomStringConvertible {
             return "cannot write '\(path)': \(reason)."
         case .badData(let path, let reason):
             return "'\(path)': \(reason)"
+        }
+    }
+}
+
+extension ExportError {
+    /// Writes `data` to `path` atomically (`AtomicFile`: temporary file, flush, rename), a failure as
+    /// `cannotWrite` with the system's reason.
+    public static func writeAtomically(_ data: Data, to path: String) throws {
+        do {
+            try AtomicFile.write(data, to: path)
+        } catch PersistenceError.cannotWrite(_, let reason) {
+            throw ExportError.cannotWrite(path: path, reason: reason)
         }
     }
 }

@@ -63,13 +63,7 @@ public struct ModelFile: Sendable, Codable {
         } catch {
             throw ExportError.cannotWrite(path: path, reason: "the fitted model cannot be encoded (\(error))")
         }
-        do {
-            try AtomicFile.write(data, to: path)
-        } catch PersistenceError.cannotWrite(_, let reason) {
-            throw ExportError.cannotWrite(path: path, reason: reason)
-        } catch {
-            throw ExportError.cannotWrite(path: path, reason: "\(error)")
-        }
+        try ExportError.writeAtomically(data, to: path)
         return ResultDocument.ModelReference(path: (path as NSString).lastPathComponent, sha256: SHA256.hex(data),
                                              bytes: data.count, format: format, formatVersion: currentFormatVersion)
     }
@@ -142,11 +136,7 @@ public enum SearchResultWriter {
         } catch {
             throw ExportError.cannotWrite(path: path, reason: "\(error)")
         }
-        do {
-            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw ExportError.cannotWrite(path: path, reason: error.localizedDescription)
-        }
+        try ExportError.writeAtomically(data, to: path)
         return document
     }
 }

@@ -41,11 +41,7 @@ struct ExportCommand: AsyncParsableCommand {
             default: data = Data(try PythonRenderer().render(loaded).utf8)
             }
             if let output {
-                do {
-                    try data.write(to: URL(fileURLWithPath: output), options: .atomic)
-                } catch {
-                    throw ExportError.cannotWrite(path: output, reason: error.localizedDescription)
-                }
+                try ExportError.writeAtomically(data, to: output)
                 if format == "python" {
                     _ = chmod(output, 0o755)
                 }
