@@ -20,6 +20,30 @@
 static inline __attribute__((always_inline)) long best_candidate(
     const double *ga, const double *ha, const double *na, double *gains, long m, double n, double sum_g,
     double sum_h, double loss, double l2, double min_leaf, double min_hess, int accumulated_is_left, double above) {
+    // Few candidates (a small node): one scalar pass, keeping the first largest gain as it goes. The same gains
+    // and the same answer as the vector passes below, without their fixed cost.
+    if (m <= 8) {
+        long best = -1;
+        double most = -INFINITY;
+        for (long i = 0; i < m; i++) {
+            double g_acc = ga[i], h_acc = ha[i], n_acc = na[i];
+            double g_rest = sum_g - g_acc, h_rest = sum_h - h_acc, n_rest = n - n_acc;
+            double gl = accumulated_is_left ? g_acc : g_rest, hl = accumulated_is_left ? h_acc : h_rest;
+            double gr = accumulated_is_left ? g_rest : g_acc, hr = accumulated_is_left ? h_rest : h_acc;
+            double vl = -gl / ((hl + l2) + 1e-15);
+            double vr = -gr / ((hr + l2) + 1e-15);
+            double gain = (loss - gl * vl) - gr * vr;
+            int ok = (n_acc >= min_leaf) & (n_rest >= min_leaf) & (h_acc >= min_hess) & (h_rest >= min_hess) &
+                     (gain > 0);
+            if (ok && gain > most) {
+                most = gain;
+                best = i;
+            }
+        }
+        if (best < 0 || !(most > above)) return -1;
+        gains[best] = most;
+        return best;
+    }
     for (long i = 0; i < m; i++) {
         double g_acc = ga[i], h_acc = ha[i], n_acc = na[i];
         double g_rest = sum_g - g_acc, h_rest = sum_h - h_acc, n_rest = n - n_acc;
