@@ -110,6 +110,32 @@ import Testing
         await mutual.stop()
     }
 
+    /// A port in use and an address not on this machine: an error in words naming the option to change.
+    @Test func bindFailuresSayWhatToChange() async throws {
+        let running = try await start()
+        let port = running.server.port
+        do {
+            let second = try await ClusterServer.start(host: "127.0.0.1", port: port, tls: TLSFiles(),
+                                                       acceptor: running.scheduler)
+            await second.close()
+            Issue.record("a second server listened on port \(port)")
+        } catch let error as ClusterError {
+            let text = "\(error)"
+            #expect(text.contains("cannot listen on 127.0.0.1:\(port): Address already in use"), "\(text)")
+            #expect(text.contains("choose another --port"), "\(text)")
+            #expect(!text.contains("errno"), "\(text)")
+        }
+        // 192.0.2.0/24 is reserved for documentation: never an address of this machine.
+        await #expect(throws: ClusterError.configuration(
+            "cannot listen on 192.0.2.1:0: Cannot assign requested address: the address is not one of this "
+                + "machine's; give --host one of its addresses, or 0.0.0.0 for all")) {
+            let server = try await ClusterServer.start(host: "192.0.2.1", port: 0, tls: TLSFiles(),
+                                                       acceptor: running.scheduler)
+            await server.close()
+        }
+        await running.stop()
+    }
+
     func rawSend(port: Int, _ bytes: [UInt8]) throws -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var tv = timeval(tv_sec: 5, tv_usec: 0)

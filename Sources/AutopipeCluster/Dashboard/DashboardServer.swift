@@ -62,7 +62,9 @@ public final class DashboardServer: Sendable {
         case .success(let actual):
             return DashboardServer(task: task, host: host, port: actual)
         case .failure(let error):
-            throw ClusterError.configuration("cannot serve the dashboard on \(host):\(port): \(error)")
+            let reason = BindFailure.reason(error, port: port, portOption: "--dashboard-address",
+                                            hostOption: "--dashboard-address")
+            throw ClusterError.configuration("cannot serve the dashboard on \(host):\(port): \(reason)")
         case nil:
             throw ClusterError.configuration("the dashboard on \(host):\(port) did not start")
         }

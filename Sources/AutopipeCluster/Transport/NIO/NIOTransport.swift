@@ -141,7 +141,8 @@ public final class ClusterServer: Sendable {
         do {
             channel = try await bootstrap.bind(host: host, port: port).get()
         } catch {
-            throw ClusterError.configuration("cannot listen on \(host):\(port): \(error)")
+            let reason = BindFailure.reason(error, port: port, portOption: "--port", hostOption: "--host")
+            throw ClusterError.configuration("cannot listen on \(host):\(port): \(reason)")
         }
         return ClusterServer(channel: channel, host: host, port: channel.localAddress?.port ?? port)
     }
