@@ -24,8 +24,7 @@ public struct ResultFile: Sendable {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            let exists = FileManager.default.fileExists(atPath: path)
-            throw ExportError.unreadable(path: path, reason: exists ? error.localizedDescription : "no such file")
+            throw ExportError.unreadable(path: path, reason: FileReason.unreadable(path) ?? error.localizedDescription)
         }
         return try ResultFile(data: data, path: path, registry: registry)
     }

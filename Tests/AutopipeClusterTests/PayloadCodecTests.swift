@@ -144,7 +144,26 @@ import Testing
         #expect(warnings.isEmpty)
         let short = try AutopipeTestSupportBridge.write("short")
         #expect(throws: ClusterError.self) { try ClusterToken.read(path: short) }
-        #expect(throws: ClusterError.self) { try ClusterToken.read(path: "/nonexistent/token") }
+        #expect(throws: ClusterError.configuration("cannot read --token-file '/nonexistent/token': no such file")) {
+            try ClusterToken.read(path: "/nonexistent/token")
+        }
+        #expect(throws: ClusterError.configuration("cannot read --token-file '/': it is a directory")) {
+            try ClusterToken.read(path: "/")
+        }
+    }
+
+    /// TLS files that are missing, or that hold something else, are told apart.
+    @Test func unusableTLSFiles() throws {
+        #expect(throws: ClusterError.configuration("cannot read --tls-cert '/nonexistent/cert.pem': no such file")) {
+            _ = try TLSFiles(certificate: "/nonexistent/cert.pem", key: "/nonexistent/key.pem").serverContext()
+        }
+        let text = try AutopipeTestSupportBridge.write("not a certificate\n")
+        do {
+            _ = try TLSFiles(caFile: text).clientContext()
+            Issue.record("a text file was taken as a CA file")
+        } catch let error as ClusterError {
+            #expect("\(error)".hasPrefix("--tls-ca-file '\(text)' does not hold PEM certificates ("), "\(error)")
+        }
     }
 
     @Test func addresses() throws {

@@ -26,8 +26,9 @@ extension SchedulerCore {
             if let token = configuration.token {
                 guard HandshakeProof.verifyPeer(auth.proof, token: token, role: hello.role, schedulerNonce: nonce,
                                                 peerNonce: hello.nonce) else {
-                    drop(peer, reason: auth.proof.isEmpty ? "authentication failed: this scheduler requires a token "
-                        + "(--token-file)" : "authentication failed: wrong token", out: &out)
+                    drop(peer, reason: auth.proof.isEmpty
+                            ? "authentication failed: this scheduler requires a token (--token-file)"
+                            : "authentication failed: wrong token (give the scheduler's --token-file)", out: &out)
                     return
                 }
             }

@@ -1,3 +1,4 @@
+import AutopipeData
 import Crypto
 import Foundation
 
@@ -19,7 +20,8 @@ public struct ClusterToken: Sendable {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw ClusterError.configuration("cannot read --token-file '\(path)': \(error.localizedDescription)")
+            let reason = FileReason.unreadable(path) ?? error.localizedDescription
+            throw ClusterError.configuration("cannot read --token-file '\(path)': \(reason)")
         }
         let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         guard text.utf8.count >= 16 else {

@@ -53,8 +53,7 @@ public struct Checkpoint: Sendable, Codable {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            let reason = FileManager.default.fileExists(atPath: path) ? error.localizedDescription : "no such file"
-            throw PersistenceError.cannotRead(path: path, reason: reason)
+            throw PersistenceError.cannotRead(path: path, reason: FileReason.unreadable(path) ?? error.localizedDescription)
         }
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf",

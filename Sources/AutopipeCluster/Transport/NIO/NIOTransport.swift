@@ -1,3 +1,4 @@
+import AutopipeData
 import Logging
 import NIOCore
 import NIOPosix
@@ -26,12 +27,12 @@ public struct TLSFiles: Sendable, Hashable {
         }
         let chain: [NIOSSLCertificate]
         do { chain = try NIOSSLCertificate.fromPEMFile(certificate) } catch {
-            throw ClusterError.configuration("cannot read --tls-cert '\(certificate)': \(error)")
+            throw Self.unusable(certificate, option: "--tls-cert", expected: "a PEM certificate", error)
         }
         guard !chain.isEmpty else { throw ClusterError.configuration("--tls-cert '\(certificate)' holds no certificate") }
         let privateKey: NIOSSLPrivateKey
         do { privateKey = try NIOSSLPrivateKey(file: key, format: .pem) } catch {
-            throw ClusterError.configuration("cannot read --tls-key '\(key)': \(error)")
+            throw Self.unusable(key, option: "--tls-key", expected: "a PEM private key (unencrypted)", error)
         }
         return (chain.map { .certificate($0) }, .privateKey(privateKey))
     }
@@ -45,8 +46,16 @@ public struct TLSFiles: Sendable, Hashable {
         } catch let error as ClusterError {
             throw error
         } catch {
-            throw ClusterError.configuration("cannot read --tls-ca-file '\(caFile)': \(error)")
+            throw Self.unusable(caFile, option: "--tls-ca-file", expected: "PEM certificates", error)
         }
+    }
+
+    /// A file NIOSSL could not load: unreadable (missing, a directory, no permission), or not what it should hold.
+    static func unusable(_ path: String, option: String, expected: String, _ error: any Error) -> ClusterError {
+        if let reason = FileReason.unreadable(path) {
+            return .configuration("cannot read \(option) '\(path)': \(reason)")
+        }
+        return .configuration("\(option) '\(path)' does not hold \(expected) (\(error))")
     }
 
     /// The scheduler's TLS context: its certificate, and client-certificate verification when a CA is given.
