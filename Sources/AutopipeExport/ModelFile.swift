@@ -85,7 +85,8 @@ public struct ModelFile: Sendable, Codable {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: modelPath))
         } catch {
-            throw ExportError.unreadable(path: modelPath, reason: error.localizedDescription)
+            let reason = FileReason.unreadable(modelPath) ?? error.localizedDescription
+            throw ExportError.unreadable(path: modelPath, reason: reason)
         }
         let digest = SHA256.hex(data)
         guard digest == reference.sha256 else {

@@ -53,7 +53,8 @@ public struct Checkpoint: Sendable, Codable {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw PersistenceError.cannotRead(path: path, reason: FileReason.unreadable(path) ?? error.localizedDescription)
+            let reason = FileReason.unreadable(path) ?? error.localizedDescription
+            throw PersistenceError.cannotRead(path: path, reason: reason)
         }
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf",

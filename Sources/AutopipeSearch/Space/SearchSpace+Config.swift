@@ -11,9 +11,9 @@ extension SearchSpace {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: config))
         } catch {
-            let reason = FileManager.default.fileExists(atPath: config)
-                ? error.localizedDescription
-                : "no such file (the presets are: " + ConfigPreset.allCases.map(\.rawValue).joined(separator: ", ") + ")"
+            let presets = ConfigPreset.allCases.map(\.rawValue).joined(separator: ", ")
+            var reason = FileReason.unreadable(config) ?? error.localizedDescription
+            if reason == "no such file" { reason += " (the presets are: \(presets))" }
             throw SearchConfigError.unreadable(path: config, reason: reason)
         }
         return try parse(data, name: config, registry: registry)
