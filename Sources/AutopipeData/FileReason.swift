@@ -16,4 +16,10 @@ public enum FileReason {
         close(fd)
         return nil
     }
+
+    /// Why reading `path` failed with `error`: `unreadable`'s words, or the error's own description when the
+    /// file can be opened (it went wrong further on).
+    public static func reading(_ path: String, failedWith error: any Error) -> String {
+        unreadable(path) ?? error.localizedDescription
+    }
 }

@@ -85,7 +85,7 @@ public struct ModelFile: Sendable, Codable {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: modelPath))
         } catch {
-            let reason = FileReason.unreadable(modelPath) ?? error.localizedDescription
+            let reason = FileReason.reading(modelPath, failedWith: error)
             throw ExportError.unreadable(path: modelPath, reason: reason)
         }
         let digest = SHA256.hex(data)

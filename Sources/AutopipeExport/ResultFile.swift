@@ -24,7 +24,7 @@ public struct ResultFile: Sendable {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw ExportError.unreadable(path: path, reason: FileReason.unreadable(path) ?? error.localizedDescription)
+            throw ExportError.unreadable(path: path, reason: FileReason.reading(path, failedWith: error))
         }
         return try ResultFile(data: data, path: path, registry: registry)
     }

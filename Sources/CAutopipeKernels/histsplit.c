@@ -14,6 +14,22 @@
 #define TARGET512 __attribute__((target("avx512f,avx512dq,avx2,fma")))
 #define TARGET __attribute__((target("avx2,fma")))
 
+// The gain of candidate i, or -inf when it breaks a constraint (min_samples_leaf, min_hessian_to_split) or does not
+// gain (a NaN gain fails gain > 0): the grower's exact operations, two divisions, no fused multiply-add.
+static inline __attribute__((always_inline)) double candidate_gain(
+    const double *ga, const double *ha, const double *na, long i, double n, double sum_g, double sum_h, double loss,
+    double l2, double min_leaf, double min_hess, int accumulated_is_left) {
+    double g_acc = ga[i], h_acc = ha[i], n_acc = na[i];
+    double g_rest = sum_g - g_acc, h_rest = sum_h - h_acc, n_rest = n - n_acc;
+    double gl = accumulated_is_left ? g_acc : g_rest, hl = accumulated_is_left ? h_acc : h_rest;
+    double gr = accumulated_is_left ? g_rest : g_acc, hr = accumulated_is_left ? h_rest : h_acc;
+    double vl = -gl / ((hl + l2) + 1e-15);
+    double vr = -gr / ((hr + l2) + 1e-15);
+    double gain = (loss - gl * vl) - gr * vr;
+    int ok = (n_acc >= min_leaf) & (n_rest >= min_leaf) & (h_acc >= min_hess) & (h_rest >= min_hess) & (gain > 0);
+    return ok ? gain : -INFINITY;
+}
+
 // Pass 2 and 3: gains of m candidates whose accumulated side holds (ga, ha, na), the other side the rest; the
 // accumulated side is the left child when accumulated_is_left. Returns the index of the first largest gain above
 // `above` and above 0 (scikit-learn's min_gain_to_split), or -1.
@@ -26,16 +42,9 @@ static inline __attribute__((always_inline)) long best_candidate(
         long best = -1;
         double most = -INFINITY;
         for (long i = 0; i < m; i++) {
-            double g_acc = ga[i], h_acc = ha[i], n_acc = na[i];
-            double g_rest = sum_g - g_acc, h_rest = sum_h - h_acc, n_rest = n - n_acc;
-            double gl = accumulated_is_left ? g_acc : g_rest, hl = accumulated_is_left ? h_acc : h_rest;
-            double gr = accumulated_is_left ? g_rest : g_acc, hr = accumulated_is_left ? h_rest : h_acc;
-            double vl = -gl / ((hl + l2) + 1e-15);
-            double vr = -gr / ((hr + l2) + 1e-15);
-            double gain = (loss - gl * vl) - gr * vr;
-            int ok = (n_acc >= min_leaf) & (n_rest >= min_leaf) & (h_acc >= min_hess) & (h_rest >= min_hess) &
-                     (gain > 0);
-            if (ok && gain > most) {
+            double gain = candidate_gain(ga, ha, na, i, n, sum_g, sum_h, loss, l2, min_leaf, min_hess,
+                                         accumulated_is_left);
+            if (gain > most) {
                 most = gain;
                 best = i;
             }
@@ -45,15 +54,7 @@ static inline __attribute__((always_inline)) long best_candidate(
         return best;
     }
     for (long i = 0; i < m; i++) {
-        double g_acc = ga[i], h_acc = ha[i], n_acc = na[i];
-        double g_rest = sum_g - g_acc, h_rest = sum_h - h_acc, n_rest = n - n_acc;
-        double gl = accumulated_is_left ? g_acc : g_rest, hl = accumulated_is_left ? h_acc : h_rest;
-        double gr = accumulated_is_left ? g_rest : g_acc, hr = accumulated_is_left ? h_rest : h_acc;
-        double vl = -gl / ((hl + l2) + 1e-15);
-        double vr = -gr / ((hr + l2) + 1e-15);
-        double gain = (loss - gl * vl) - gr * vr;
-        int ok = (n_acc >= min_leaf) & (n_rest >= min_leaf) & (h_acc >= min_hess) & (h_rest >= min_hess) & (gain > 0);
-        gains[i] = ok ? gain : -INFINITY;
+        gains[i] = candidate_gain(ga, ha, na, i, n, sum_g, sum_h, loss, l2, min_leaf, min_hess, accumulated_is_left);
     }
     // The largest gain, in eight independent lanes so the loop vectorises (gains hold no NaN: a NaN gain
     // failed gain > 0 and is -inf).

@@ -20,7 +20,7 @@ public struct ClusterToken: Sendable {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            let reason = FileReason.unreadable(path) ?? error.localizedDescription
+            let reason = FileReason.reading(path, failedWith: error)
             throw ClusterError.configuration("cannot read --token-file '\(path)': \(reason)")
         }
         let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)

@@ -53,7 +53,7 @@ public struct Checkpoint: Sendable, Codable {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            let reason = FileReason.unreadable(path) ?? error.localizedDescription
+            let reason = FileReason.reading(path, failedWith: error)
             throw PersistenceError.cannotRead(path: path, reason: reason)
         }
         let decoder = JSONDecoder()

@@ -12,7 +12,7 @@ extension SearchSpace {
             data = try Data(contentsOf: URL(fileURLWithPath: config))
         } catch {
             let presets = ConfigPreset.allCases.map(\.rawValue).joined(separator: ", ")
-            var reason = FileReason.unreadable(config) ?? error.localizedDescription
+            var reason = FileReason.reading(config, failedWith: error)
             if reason == "no such file" { reason += " (the presets are: \(presets))" }
             throw SearchConfigError.unreadable(path: config, reason: reason)
         }
